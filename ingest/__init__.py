@@ -1,0 +1,1 @@
+"""Ingestion: readers turn files into a SourceDocument; extractors turn it into an Extraction."""

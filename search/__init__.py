@@ -1,0 +1,1 @@
+"""Search: folding and terms, lexical and dense indexes behind one interface, fusion and graph-aware ranking."""
