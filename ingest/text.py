@@ -50,3 +50,8 @@ def fold_keep_length(text: str) -> str:
         base = "d" if base in "đĐ" else base
         out.append(base.lower() if len(base.lower()) == 1 else ch)
     return "".join(out)
+
+
+# Character classes for regular expressions: Vietnamese capitals and small letters (a range such as À-Ỹ mixes both).
+UPPER = "A-Z" + "".join(sorted({c for c in map(chr, range(0xC0, 0x1EFA)) if c.isupper() and c.isalpha()}))
+LOWER = "a-z" + "".join(sorted({c for c in map(chr, range(0xC0, 0x1EFA)) if c.islower() and c.isalpha()}))
