@@ -109,13 +109,13 @@ def expand_abbreviations(name: str) -> str:
 
 # ------------------------------------------------------------------------------------------------ the grammar
 
-_HEADS = (r"Ủy ban nhân dân|UBND|Hội đồng nhân dân|HĐND|Ủy ban|Sở|Bộ|Phòng|P\.|Trung tâm|Chi cục|Tổng cục|Cục|"
+_HEADS = (r"Ủy ban nhân dân|UBND|Hội đồng nhân dân|HĐND|Ủy ban|Sở|Bộ|[Pp]hòng|P\.|[Tt]rung tâm|[Cc]hi cục|Tổng cục|Cục|"
           r"Viện|Học viện|Trường|Đại học|Ban|Hội đồng|Đài|Báo|Bệnh viện|Văn phòng|Thanh tra|Huyện ủy|Thành ủy|"
           r"Đảng ủy|Hội|Liên hiệp|Liên minh|Đoàn|Công an|Kho bạc|Quỹ|Tập đoàn")
 _CAP = rf"[{UPPER}][{LOWER}]*"
 _LOW = rf"[{LOWER}]+"
 # "QLCN&CN", "HC - TH", "CN &CN"; but "QLKH & HCTH" (spaces on both sides of "&") names two units
-_ABBR = r"[A-ZĐ][A-ZĐ0-9]*(?:(?: ?[\-–.] ?|&|&(?! ) | &(?! ))[A-ZĐ0-9]+)*"
+_ABBR = r"[A-ZĐ][A-ZĐ0-9]*(?:(?: ?[\-–.] ?|&| &(?! )|(?<! )& )[A-ZĐ0-9]+)*"
 # A name: words whose first syllable is capitalised ("Quản lý Khoa học"), abbreviations ("QLCN&CN"), joined by
 # "và", "-", "&"; then a short lower-case tail only of words that end agency names ("… Phát triển nông thôn").
 _NOT_IN_NAME = {"giai", "nam", "ve", "trong", "de", "theo", "cua", "tai", "cac", "nhung", "voi", "la", "da", "se",
@@ -195,6 +195,8 @@ class AgencyResolver:
         spans: list[tuple[int, int, Body | str]] = []
         for m in _gazetteer_regex().finditer(folded):
             body = gazetteer()[_key(m.group(0))]
+            if m.start() and text[m.start() - 1] == "-" and " " not in m.group(0):
+                continue      # a code inside a document number ("52/KH-SKHCN-UBND"), not a name
             if _case_fits(text[m.start():m.end()], m.group(0), body):
                 spans.append((m.start(), m.end(), body))
         covered = [(s, e) for s, e, _ in spans]
@@ -239,7 +241,7 @@ class AgencyResolver:
 
     def _acceptable_generic(self, head: str, name: str) -> bool:
         words = name.split()
-        if len(words) < 2:
+        if len(words) < 2 or re.fullmatch(r"(?:Đại học|Cao đẳng|Trung học|Học viện|Viện)", name[len(head):].strip()):
             return False
         if head in {"Bộ", "Ban", "Hội", "Đoàn", "Báo", "Quỹ", "Hội đồng", "Tổ", "Đài"} and len(words) < 3:
             return head == "Tổ" or head == "Báo"
@@ -263,11 +265,22 @@ class AgencyResolver:
         return None, end
 
     def _parent(self, text: str, end: int) -> tuple[str | None, int]:
-        m = re.match(r"\s*(?:\(\s*(?P<a>(?:Sở|Bộ|UBND|Ủy ban)[^()]{3,80}?)\s*\)|(?:,\s*)?(?:thuộc|trực thuộc)\s+"
-                     r"(?P<b>(?:Sở|Bộ)\s+[A-ZĐ][\wÀ-ỹ]*(?:\s+(?:và\s+)?[A-ZĐ][\wÀ-ỹ]*)*))", text[end:end + 100])
+        """"(Sở Khoa học và Công nghệ)" or "thuộc Sở Khoa học và Công nghệ" right after a unit's name."""
+        m = re.match(r" *(?:\( *(?=(?:Sở|Bộ|UBND|Ủy ban)\b)|,? *(?:trực thuộc|thuộc) +(?=(?:Sở|Bộ|UBND|Ủy ban)\b))",
+                     text[end:end + 20])
         if not m:
             return None, end
-        return (m.group("a") or m.group("b")).strip(), end + m.end()
+        start = end + m.end()
+        inner = [x for x in self.mentions(text[start:start + 100]) if x.start == 0]
+        if not inner:
+            return None, end
+        stop = start + inner[0].end
+        if m.group(0).strip().startswith("("):
+            close = re.match(r" *\)", text[stop:stop + 3])
+            if not close:
+                return None, end
+            stop += close.end()
+        return inner[0].surface, stop
 
     # -------------------------------------------------------------- resolving
     def resolve(self, mention: Mention) -> ResolvedAgency:
@@ -324,8 +337,7 @@ class AgencyResolver:
             return mention.body.name, mention.body.scope
         head = mention.head or mention.name.split(" ")[0]
         rest = mention.name[len(head):].strip()
-        if head == "P.":
-            head = "Phòng"
+        head = "Phòng" if head == "P." else head[:1].upper() + head[1:]
         defined = (self.definitions.get(_key(f"{head} {rest}")) or self.definitions.get(_key(rest))
                    or (self._near_definition(rest) if re.fullmatch(_ABBR, rest) else None))
         if defined and defined != mention.name:
@@ -428,7 +440,7 @@ def _word_ends(folded: str, start: int, limit: int) -> list[int]:
 def _gazetteer_regex() -> re.Pattern:
     """One alternation over every gazetteer form (longest first), tolerant of spacing around punctuation."""
     forms = sorted(gazetteer(), key=len, reverse=True)
-    return re.compile(r"(?<![\w&/-])(?:" + "|".join(_form_pattern(f) for f in forms) + r")(?![\w&])")
+    return re.compile(r"(?<![\w&/])(?:" + "|".join(_form_pattern(f) for f in forms) + r")(?![\w&])")
 
 
 def _form_pattern(form: str) -> str:

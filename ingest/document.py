@@ -36,6 +36,7 @@ class Row:
     start: int
     end: int
     is_header: bool = False
+    is_section: bool = False      # a group heading inside the table ("I | Nghiên cứu khoa học"), not a data row
 
     def texts(self) -> list[str]:
         return [c.text for c in self.cells]

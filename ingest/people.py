@@ -40,7 +40,9 @@ def find_people(doc: SourceDocument, organisation: str | None = None) -> list[Pe
             start = block.start + m.start("name")
             _add(people, m.group("name"), _signature_role(block.text[:m.start()]), Span(start,
                  start + len(m.group("name"))), None)
-    return list(people.values())
+    names = list(people)
+    # "Trần Công Hòa Công" read across a cell border extends a name met elsewhere: keep the shorter
+    return [p for key, p in people.items() if not any(key != other and key.startswith(other + " ") for other in names)]
 
 
 def _add(people: dict[str, Person], name: str, role: str | None, span: Span, surface: str | None) -> None:

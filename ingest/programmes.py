@@ -22,13 +22,13 @@ _KINDS = {"chuong trinh": "Chương trình", "de an": "Đề án", "ke hoach": "
 _KEYWORD = r"(?:Chương trình|Đề án|Kế hoạch|Dự án|chương trình|đề án|kế hoạch)"
 # what may follow the keyword in a name: a capital, a number ("Đề án 06"), a quote, or a descriptive verb
 _NAME_START = rf"(?:[{UPPER}“\"]|\d{{1,3}}\b|(?:phát triển|hỗ trợ|chuyển giao|quốc gia|mục tiêu|thực hiện|" \
-              rf"xây dựng|chuyển đổi|tái cơ cấu|nâng cao|đảm bảo|khuyến|ứng dụng)\b)"
+              rf"xây dựng|chuyển đổi|tái cơ cấu|nâng cao|đảm bảo|khuyến|ứng dụng|hành động|triển khai|tăng cường)\b)"
 _NOT_A_NAME = re.compile(r"^(?:này|đó|trên|phối hợp\b(?!\s+[{U}])|công tác\b|hành động\s*$|số\b|KH&CN\s*(?:[,;.)]|$|liên quan))"
                          .replace("{U}", UPPER))
 _APPROVES = re.compile(r"(?:phê duyệt|ban hành|về việc phê duyệt|về việc ban hành|về việc|về)\s+$")
-_END_OF_NAME = re.compile(r"[;.()\n\t]|,(?!\s*(?:định hướng|giai đoạn|tầm nhìn|đổi mới|phát triển|hàng hóa))|"
-                          r"\s(?:gắn với|theo hướng|nhằm|để|trên cơ sở|thông qua|do|của Ủy ban|của UBND|"
-                          r"được|đã|với|cho|trong đó|tại|theo)\s")
+_END_OF_NAME = re.compile(r"[;.()\n\t|]|,(?!\s*(?:định hướng|giai đoạn|tầm nhìn|đổi mới|phát triển|hàng hóa))|"
+                          r"\s(?:gắn với|theo hướng|nhằm|để|trên cơ sở|thông qua|do|"
+                          r"được|đã|với|cho|trong đó|tại|theo|trên địa bàn)\s")
 
 
 @dataclass
@@ -46,7 +46,7 @@ def find_programmes(text: str, citations: list[CitationMatch], task_texts: list[
     found: list[_Found] = []
     found += _approved_by_citations(text, citations)
     for content, start in task_texts:
-        if re.match(rf"^{_KEYWORD}\s+{_NAME_START}", content) and not re.match(r"^\w+\s+\w*\s*số\b", content):
+        if re.match(rf"^{_KEYWORD}\s", content) and not _single_period_work(content):
             found += _named_at(content, 0, start, whole=True)
     for m in re.finditer(rf"(?<![\w])(?<!các )(?<!những )(?P<kw>Chương trình|Đề án|chương trình)\s+(?={_NAME_START})", text):
         found += _named_at(text, m.start(), 0, whole=False)
@@ -55,6 +55,16 @@ def find_programmes(text: str, citations: list[CitationMatch], task_texts: list[
         if m.group("abbr") in known:
             found.append(_Found(m.group("abbr"), "Chương trình", m.start(), []))
     return _merge(found, province, own_title)
+
+
+def _single_period_work(content: str) -> bool:
+    """"Kế hoạch công tác văn thư năm 2024" is a deliverable of one year's work, not a programme the work serves;
+    a numbered plan ("Kế hoạch số 01/…") is a citation."""
+    if re.match(rf"^{_KEYWORD}(?:\s+\w+)?\s+số\b", content):
+        return True
+    one_year = re.search(r"năm \d{4}", content) and not re.search(r"giai đoạn|đến năm|định hướng|\d{4}\s*[-–]\s*\d{4}",
+                                                                   content)
+    return bool(one_year)
 
 
 def _approved_by_citations(text: str, citations: list[CitationMatch]) -> list[_Found]:
@@ -78,7 +88,7 @@ def _named_at(text: str, pos: int, offset: int, whole: bool, until_clause: bool 
     rest = m.group("rest")
     if _NOT_A_NAME.match(rest):
         return []
-    end_re = re.compile(r"[;\n\t]|\.(?:\s|$)") if until_clause or whole else _END_OF_NAME
+    end_re = re.compile(r"[;\n\t|]|\.(?:\s|$)") if whole else _END_OF_NAME
     stop = end_re.search(rest)
     body = rest[:stop.start()] if stop else rest
     alias = None
@@ -109,7 +119,7 @@ def _merge(found: list[_Found], province: str | None, own_title: str | None) -> 
             name_forms = [name, f.alias]
         else:
             name_forms = [name] + ([f.alias[0].upper() + f.alias[1:]] if f.alias else [])
-        target = next((p for p in programmes if any(_dice(x, y) >= 0.75 or fold(x) == fold(y)
+        target = next((p for p in programmes if any(_same_programme(x, y)
                                                       for x in [p.name, *p.aliases] for y in name_forms)), None)
         if target is None:
             target = Programme(name=name, kind=f.kind, span=Span(f.start, f.start + len(f.name)),
@@ -122,6 +132,18 @@ def _merge(found: list[_Found], province: str | None, own_title: str | None) -> 
             if symbol not in target.approved_by:
                 target.approved_by.append(symbol)
     return _absorb_short_forms(programmes)
+
+
+def _same_programme(a: str, b: str) -> bool:
+    """Two written forms of one programme: equal when folded, one the start of the other, or close in wording with
+    every word of the shorter in the longer ("… Nông nghiệp" and "… Công nghiệp" stay two)."""
+    fa, fb = fold(a), fold(b)
+    if fa == fb or fa.startswith(fb) or fb.startswith(fa):
+        return True
+    ta, tb = Counter(re.findall(r"\w+", fa)), Counter(re.findall(r"\w+", fb))
+    short, long = sorted((ta, tb), key=lambda c: sum(c.values()))
+    contained = sum((short & long).values()) / max(1, sum(short.values()))
+    return _dice(a, b) >= 0.7 and contained >= 0.95
 
 
 def _absorb_short_forms(programmes: list[Programme]) -> list[Programme]:

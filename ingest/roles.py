@@ -70,7 +70,8 @@ def split_people(cell: str) -> list[str]:
 
 # ------------------------------------------------------------------------------------------------ prose
 
-_DUAL_SUBJECT = re.compile(r"^(?:Hai|hai|Các|các)\s+(?:Sở|bên|đơn vị|cơ quan)\b")
+_DUAL_SUBJECT = re.compile(r"^(?:[^,.;]{0,30},\s*)?(?:Hai|hai)\s+(?:Sở|bên|đơn vị|cơ quan)\b")
+_TITLE_PREFIX = re.compile(r"^(?:Trưởng|Thủ trưởng|Lãnh đạo|Giám đốc|Người đứng đầu)\s+$")
 _ASSIGN = re.compile(r"^(?:Giao|giao|Đề nghị|đề nghị|Yêu cầu)\s+")
 _COOPERATE_WITH = re.compile(r"\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+$")
 _RECIPIENT_CUE = re.compile(r"(?:tham mưu|trình|báo cáo|đề xuất|thông báo cho|gửi|về)\s+(?:cho\s+|với\s+)?$")
@@ -91,8 +92,13 @@ def roles_from_prose(text: str, resolver: AgencyResolver, section_agencies: list
     recipients: list[ResolvedAgency] = []
     subject = _subject(text, mentions)
     starts_with_cooperation = re.match(r"^(?:Phối hợp|phối hợp)\b", text) is not None
+    partner = _cooperation_partner(text, mentions)
     if _DUAL_SUBJECT.match(text):
         lead = list(issuers or section_agencies)
+    elif partner is not None and subject:
+        # "X, Y … (tiếp tục) phối hợp (với) Z thực hiện …": Z leads, the ones before cooperate
+        lead = [partner[1]]
+        coop = [a for m, a in mentions if m.start < partner[0].start and a.key != partner[1].key]
     elif subject:
         agency, rest = subject
         if re.match(r"\s*(?:tiếp tục\s+)?phối hợp\s+với\b", rest):
@@ -106,6 +112,8 @@ def roles_from_prose(text: str, resolver: AgencyResolver, section_agencies: list
             lead = [agency]
     elif section_agencies:
         lead = list(section_agencies)
+        if partner is not None and partner[1].key in {a.key for a in lead}:
+            coop = [partner[1]]          # the party "phối hợp với" itself: kept as printed, flagged as an anomaly
         if starts_with_cooperation and len(issuers) == 2 and all(a.key in {i.key for i in issuers}
                                                                   for a in section_agencies):
             lead = [i for i in issuers if i.key not in {a.key for a in section_agencies}]
@@ -132,16 +140,21 @@ def _subject(text: str, mentions) -> tuple[ResolvedAgency, str] | None:
     first, agency = mentions[0]
     prefix = text[:first.start]
     assign = _ASSIGN.match(prefix)
-    if prefix.strip() and not assign:
+    if prefix.strip() and not assign and not _TITLE_PREFIX.match(prefix):
         return None
     rest = text[first.end:]
-    if assign and prefix.lower().startswith("đề nghị"):
-        # "Đề nghị X tiếp tục phối hợp Sở KHCN …": X cooperates with the department named next
-        partner = _first_after(rest, mentions, text)
-        if partner and re.match(r"[^.;]*?phối hợp", rest):
-            return partner, " chủ trì"
     rest = re.sub(r"^\s*(?:(?:và|,)\s*[^,;]*?)?\s*(?:chủ trì|là đơn vị chủ trì)?", "", rest, count=1)
     return agency, rest
+
+
+def _cooperation_partner(text: str, mentions):
+    """The agency named right after "phối hợp (với)" when the sentence's subjects come before it."""
+    for k, (m, agency) in enumerate(mentions):
+        before = text[max(0, m.start - 25):m.start]
+        if re.search(r"phối hợp(?:\s+chặt chẽ)?(?:\s+với)?(?:\s+(?:đầu mối|đại diện|cán bộ))?(?:\s+(?:bên|của))?\s+$",
+                     before):
+            return m, agency
+    return None
 
 
 def _first_after(rest: str, mentions, text: str) -> ResolvedAgency | None:

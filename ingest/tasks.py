@@ -15,7 +15,7 @@ from ingest.document import Block, Row, SourceDocument, Span
 from ingest.model import Target, Task
 from ingest.roles import (agencies_in_cell, normalise_period, period_in_text, roles_from_prose, split_people,
                           split_products)
-from ingest.text import fold
+from ingest.text import LOWER, fold
 
 # ------------------------------------------------------------------------------------------------ columns
 
@@ -212,17 +212,23 @@ def _read_item(blocks: list[Block], i: int, ctx: TaskContext) -> int:
     block = blocks[i]
     children = _children(blocks, i)
     numbered_children = [j for j in children if blocks[j].kind in ("list_item", "heading") and blocks[j].numbering]
-    agencies = _is_agency_heading(block.text, ctx.resolver)
-    is_heading = block.kind == "heading" or bool(numbered_children) or bool(agencies)
-    if is_heading:
-        ctx.push(Section(block.numbering if block.numbering not in "-+*" else "", block.text.strip(),
-                         block.level, agencies))
-        if not numbered_children and ctx.in_task_section() and not agencies and block.kind != "heading":
-            _add_prose_task(block, [blocks[j] for j in children], ctx)
+    text = _item_text(block)
+    agencies = _is_agency_heading(text, ctx.resolver)
+    paragraphs = [blocks[j] for j in children if blocks[j].kind == "paragraph"]
+    # "7. Thúc đẩy … nông thôn" + a paragraph: a numbered work item whose body follows on the next lines
+    topic_item = (block.kind == "heading" and not numbered_children and paragraphs and block.level >= 2
+                  and not agencies)
+    if (block.kind == "heading" or numbered_children or agencies) and not topic_item:
+        ctx.push(Section(block.numbering if block.numbering not in "-+*" else "", text, block.level, agencies))
         return i + 1
-    if ctx.in_task_section():
-        _add_prose_task(block, [blocks[j] for j in children if blocks[j].kind == "paragraph"], ctx)
-    return i + 1 + len([j for j in children if blocks[j].kind == "paragraph"])
+    while ctx.stack and ctx.stack[-1].level >= block.level:
+        ctx.stack.pop()
+    continuation = paragraphs if topic_item or not re.search(r"[.;!?]\W*$", text) else []
+    if ctx.stack and _TARGET_SECTION.search(fold(ctx.stack[-1].title)):
+        _add_prose_target(block, text, ctx)
+    elif ctx.in_task_section():
+        _add_prose_task(block, continuation, ctx)
+    return i + 1 + len(continuation)
 
 
 def _local_number(block: Block, ctx: TaskContext) -> str:
@@ -233,8 +239,79 @@ def _local_number(block: Block, ctx: TaskContext) -> str:
     return str(count + 1) if parent else str(len(ctx.tasks) + 1)
 
 
+_NUMBER_PREFIX = re.compile(r"^\s*(?:\(?[IVXLC]+[.)]|\(?\d+(?:\.\d+)*[.)]?|\(?[a-zđ][.)]|\([ivx]+\)|[-–•+*])\s+")
+
+
+def _item_text(block: Block) -> str:
+    """The item without its printed number or bullet ("1. Hai Sở …" -> "Hai Sở …")."""
+    return _NUMBER_PREFIX.sub("", block.text.strip(), count=1).strip() if block.numbering else block.text.strip()
+
+
+def _add_prose_target(block: Block, text: str, ctx: TaskContext) -> None:
+    """A line under "Chỉ tiêu chủ yếu đến năm 2025": the target, its first quantity and unit, the horizon year."""
+    horizon = re.search(r"(\d{4})\s*$|năm (\d{4})", ctx.stack[-1].title)
+    year = (horizon.group(1) or horizon.group(2)) if horizon else ctx.default_year
+    quantity = next(iter(quantities(text)), None)
+    ctx.targets.append(Target(id=ctx.new_id(_local_number(block, ctx)), text=text, span=Span(block.start, block.end),
+                              value=quantity[0] if quantity else None, unit=quantity[1] if quantity else None,
+                              year=year, lead=[]))
+
+
+_QUANTITY = re.compile(rf"(?<![\w/.,-])(?P<value>\d{{1,3}}(?:\.\d{{3}})*(?:,\d+)?(?:\s*-\s*\d{{1,3}})?)(?P<pct>\s*%)?"
+                       rf"(?:\s+(?P<unit>[{LOWER}A-ZĐ&][\w&]*(?:[ ,]+[\w&]+){{0,7}}))?")
+_UNIT_STOP = re.compile(r"\s(?:thực hiện|phục vụ|được|có|tham gia|để|cho|của|tại|trên|về|theo|ra|bao gồm|thuộc|"
+                        r"trong|với|từ|nhằm|góp phần|đạt|gồm|và)\b|[,(;.]")
+
+
+def quantities(text: str) -> list[tuple[str, str | None, int, int]]:
+    """Planned quantities in a sentence: "ít nhất 15 nhiệm vụ KHCN", "từ 05-06 nhiệm vụ", "95%", "3,5 tỷ đồng";
+    years and document numbers are not quantities."""
+    out = []
+    for m in _QUANTITY.finditer(text):
+        value = m.group("value")
+        if re.fullmatch(r"(?:19|20)\d\d", value) or re.match(r"\s*/", text[m.end("value"):]):
+            continue
+        if m.group("pct"):
+            out.append((value, "%", m.start(), m.end("pct")))
+            continue
+        unit = m.group("unit")
+        if not unit:
+            continue
+        stop = _UNIT_STOP.search(" " + unit)
+        unit = (" " + unit)[:stop.start()].strip() if stop else unit.strip()
+        if unit:
+            out.append((value, unit, m.start(), m.start("unit") + len(unit)))
+    return out
+
+
+def _clauses(text: str) -> list[str]:
+    """A sentence cut where one planned quantity ends and another begins: at ";", ".", " để …", and " và "
+    before a number."""
+    parts = re.split(r";\s*|\.\s+|\s+(?:để|nhằm|góp phần)\s+.*?(?=;|\.\s|$)|\s+và\s+(?=\d)", text)
+    return [p.strip(" .;") for p in parts if p and p.strip(" .;")]
+
+
+def _targets_of_task(task: Task, products: str, ctx: TaskContext) -> None:
+    """The quantities an indicator row plans, and those a product cell states as figures (a share, an amount)."""
+    n = 0
+    if task.kind == "indicator_work":
+        for clause in _clauses(task.text):
+            for value, unit, _, _ in quantities(clause)[:1]:
+                n += 1
+                ctx.targets.append(Target(id=f"{task.id}.{chr(96 + n)}", text=clause, span=task.span, value=value,
+                                          unit=unit, year=ctx.default_year, lead=list(task.lead)))
+    for clause in _clauses(products):
+        for value, unit, start, end in quantities(clause)[:1]:
+            if unit != "%" and not re.search(r"(?i)đồng|tỷ|triệu", unit or ""):
+                continue
+            text = clause if len(clause[:start].split()) + len(clause[end:].split()) >= 2 else task.text
+            n += 1
+            ctx.targets.append(Target(id=f"{task.id}.{chr(96 + n)}", text=text, span=task.span, value=value,
+                                      unit=unit, year=ctx.default_year, lead=list(task.lead)))
+
+
 def _add_prose_task(block: Block, continuation: list[Block], ctx: TaskContext) -> None:
-    text = " ".join([block.text.strip(), *[b.text.strip() for b in continuation]]).strip()
+    text = " ".join([_item_text(block), *[b.text.strip() for b in continuation]]).strip()
     if len(text) < 12:
         return
     end = continuation[-1].end if continuation else block.end
@@ -263,6 +340,7 @@ def _read_table(block: Block, ctx: TaskContext) -> None:
     last_local = ""
     section_numbers: list[str] = []
     ctx.findings.section_numbers.append(section_numbers)
+    pending_targets: list[tuple[Task, str]] = []   # read once continuation rows have completed each task
     for row in block.body:
         cells = {role: (row.cells[i].text if i < len(row.cells) else "") for i, role in roles.items()}
         number = cells.get("number", "").strip(" .")
@@ -290,10 +368,17 @@ def _read_table(block: Block, ctx: TaskContext) -> None:
             _add_target_row(row, cells, content, local, ctx)
             continue
         last_task = _add_table_task(row, cells, content, local, ctx, research, indicator)
+        pending_targets.append((last_task, cells.get("products", "")))
         if empty:
             ctx.findings.empty_cells.append((last_task.id, empty))
         if sub_item and not number:
             ctx.findings.unnumbered.append(last_task.id)
+    _emit_targets(pending_targets, ctx)
+
+
+def _emit_targets(pending: list[tuple[Task, str]], ctx: TaskContext) -> None:
+    for task, products in pending:
+        _targets_of_task(task, products, ctx)
 
 
 def _is_section_row(row: Row, number: str, cells: dict[str, str]) -> bool:
@@ -356,6 +441,8 @@ def _continue_task(task: Task, row: Row, cells: dict[str, str], content: str, ct
 
 def _add_target_row(row: Row, cells: dict[str, str], content: str, local: str, ctx: TaskContext) -> None:
     lead = [a.name for a in agencies_in_cell(cells.get("lead", ""), ctx.resolver)]
+    if not lead and ctx.targets:
+        lead = list(ctx.targets[-1].lead)     # the advising unit's cell is merged down the rows it covers
     ctx.targets.append(Target(id=ctx.new_id(local), text=_clean(content).lstrip("-–• ").strip(),
                               span=Span(row.start, row.end), value=cells.get("value", "").strip() or None,
                               unit=cells.get("unit", "").strip() or None, year=ctx.default_year, lead=lead))
