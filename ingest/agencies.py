@@ -290,7 +290,7 @@ class AgencyResolver:
         key = _key(expand_abbreviations(canonical))
         agency = self.agencies.get(key)
         if agency is None:
-            agency = ResolvedAgency(canonical, key, scope, province, parent_key)
+            agency = ResolvedAgency(canonical, key, scope, None if scope == "central" else province, parent_key)
             self.agencies[key] = agency
         if mention.surface not in agency.aliases:
             agency.aliases.append(mention.surface)

@@ -17,7 +17,9 @@ from ingest.document import SourceDocument, Span
 from ingest.model import DocumentMeta
 from ingest.text import fold
 
-_OWN_NUMBER_RE = re.compile(r"(?<![\w])Số\s*:?\s{0,3}(?P<symbol>(?:\d[\w.]*)?[ \t]*/[ \t]*[A-ZĐ][\w&Đđ/-]*)")
+# "Số: 52/KH-SKHCN-UBND", "Số:\n\n87/2025/QĐ-UBND", "Số hiệu: …" (a portal's header), "Số:   /CTPH-…" (blank)
+_OWN_NUMBER_RE = re.compile(r"(?<![\w])Số(?: hiệu)?\s*:?\s{0,3}"
+                            r"(?P<symbol>(?:\d{1,5}[a-zđ]?(?:\.\d{1,3})?(?:/\d{4})?)?[ \t]*[/-][ \t]*[A-ZĐ][\w&Đđ/-]*)")
 _PLACE_DATE_RE = re.compile(
     r"(?P<place>[A-ZĐ][\w .]{1,40}?),\s*ngày\s*(?P<day>\d{0,2}|\s*)\s*tháng\s*(?P<month>\d{0,2})\s*năm\s*(?P<year>\d{4})")
 # "(Ban hành kèm theo Quyết định số …)", "(Kèm theo Kế hoạch số …)": in brackets or opening a line; the same words

@@ -1,0 +1,1 @@
+"""Subcommands of `plangraph`, one module each."""
