@@ -128,7 +128,7 @@ _NAME_TAIL = {"nong", "thon", "khoa", "hoc", "cong", "nghe", "tong", "hop", "chu
               "chat", "luong", "do", "tieu", "chuan", "ha", "tang", "kinh", "te", "san", "xuat", "giong",
               "cay", "vat", "nuoi", "thuy", "ung", "dung", "so", "dan", "toc", "ton", "giao", "quy", "hoach",
               "kien", "truc", "nhan", "luc", "phat", "trien", "hanh", "chinh", "nha", "nuoc", "dao", "tao", "the",
-              "thao", "cong", "dong"}
+              "thao", "cong", "dong", "viec", "lam"}
 _GENERIC_RE = re.compile(
     rf"(?<![\w/-])(?P<head>{_HEADS}) (?P<name>{_FIRST_TOKEN}(?:(?: và | ?[-–&] ?| ){_TOKEN})*)")
 # In a role cell every item names an agency, so a head noun with a lower-case name is one too ("Tổ chuyển đổi số")
@@ -370,7 +370,7 @@ class AgencyResolver:
         if mention.locality and mention.locality.split()[0] in {"huyện", "quận", "thị xã"}:
             place = f", tỉnh {province}" if province else ""
             return f"{name} {mention.locality}{place}", None
-        if scope == "unit" or mention.parent:
+        if scope == "unit" or (mention.parent and scope != "class"):
             parent = self._parent_name(mention)
             if parent:
                 if name.endswith(" Sở"):
@@ -381,7 +381,8 @@ class AgencyResolver:
             return name, None
         prefix = _province_prefix(province)
         if re.search(r"(Tỉnh|Thành) ủy$", name):
-            return f"{name} {province}", None
+            party = "Thành ủy" if prefix == "thành phố" else "Tỉnh ủy"   # a city's party committee is its Thành ủy
+            return f"{re.sub(r'(Tỉnh|Thành) ủy$', party, name)} {province}", None
         if province_of(name):
             return name, None
         return f"{name} {prefix} {province}", None

@@ -114,6 +114,14 @@ class TaskContext:
             return False
         return any(_TASK_SECTION.search(t) for t in titles) or any(s.agencies for s in self.stack)
 
+    def in_task_section_for(self, title: str) -> bool:
+        """Whether an item titled `title` under the current sections assigns work."""
+        self.stack.append(Section("", title, 99))
+        try:
+            return self.in_task_section() or bool(_TASK_SECTION.search(fold(title)))
+        finally:
+            self.stack.pop()
+
     def section_agencies(self) -> list[ResolvedAgency]:
         for s in reversed(self.stack):
             if s.agencies:
@@ -213,6 +221,13 @@ def _read_item(blocks: list[Block], i: int, ctx: TaskContext) -> int:
     children = _children(blocks, i)
     numbered_children = [j for j in children if blocks[j].kind in ("list_item", "heading") and blocks[j].numbering]
     text = _item_text(block)
+    numbered_items = [j for j in children if blocks[j].numbering and blocks[j].numbering not in "-+*"]
+    labelled = [blocks[j] for j in children if _ROLE_LABEL.match(_item_text(blocks[j]))]
+    if labelled and not numbered_items and ctx.in_task_section_for(text):
+        while ctx.stack and ctx.stack[-1].level >= block.level:
+            ctx.stack.pop()
+        _add_labelled_task(block, [blocks[j] for j in children], ctx)
+        return i + 1 + len(children)
     agencies = _is_agency_heading(text, ctx.resolver)
     paragraphs = [blocks[j] for j in children if blocks[j].kind == "paragraph"]
     # "7. Thúc đẩy … nông thôn" + a paragraph: a numbered work item whose body follows on the next lines
@@ -245,6 +260,56 @@ _NUMBER_PREFIX = re.compile(r"^\s*(?:\(?[IVXLC]+[.)]|\(?\d+(?:\.\d+)*[.)]?|\(?[a
 def _item_text(block: Block) -> str:
     """The item without its printed number or bullet ("1. Hai Sở …" -> "Hai Sở …")."""
     return _NUMBER_PREFIX.sub("", block.text.strip(), count=1).strip() if block.numbering else block.text.strip()
+
+
+# "- Cơ quan chủ trì: Sở Nội vụ …", "- Thời gian thực hiện: Năm 2025 …": the parts of one task, labelled
+_ROLE_LABEL = re.compile(
+    r"^(?P<label>Nội dung(?: thực hiện| công việc)?|(?:Cơ quan|Đơn vị)(?: chủ trì| thực hiện| chịu trách nhiệm)?|"
+    r"Chủ trì|(?:Cơ quan|Đơn vị) phối hợp|Phối hợp|Thời gian(?: thực hiện| hoàn thành)?|Thời hạn(?: hoàn thành)?|"
+    r"Tiến độ|Sản phẩm(?: đầu ra)?|Kết quả(?: đầu ra)?|Hình thức|Kinh phí(?: thực hiện)?|Nguồn kinh phí)\s*:\s*",
+    re.IGNORECASE)
+
+
+def _add_labelled_task(block: Block, parts: list[Block], ctx: TaskContext) -> None:
+    """A numbered item whose bullets label its content, lead, partners, time and product."""
+    fields: dict[str, str] = {}
+    for part in parts:
+        m = _ROLE_LABEL.match(_item_text(part))
+        if m:
+            fields[_label_role(m.group("label"))] = _item_text(part)[m.end():].strip()
+    content = fields.get("content")
+    text = _item_text(block) + (f": {content}" if content else "")
+    lead, coop = _labelled_agencies(fields, ctx)
+    period, ambiguous = normalise_period(fields.get("period"), ctx.default_year)
+    end = parts[-1].end if parts else block.end
+    ctx.tasks.append(Task(id=ctx.new_id(_local_number(block, ctx)), section=ctx.section_label(), text=text,
+                          span=Span(block.start, end), kind=_task_kind(text, False), lead=lead, cooperating=coop,
+                          products=split_products(fields.get("products", "")), period=period,
+                          deadline=_deadline(fields.get("period", ""), ctx.default_year),
+                          ambiguous=["period"] if ambiguous else []))
+
+
+def _label_role(label: str) -> str:
+    folded = fold(label)
+    for role, pattern in (("cooperating", "phoi hop"), ("lead", "co quan|don vi|chu tri"), ("period", "thoi|tien do"),
+                          ("products", "san pham|ket qua|hinh thuc"), ("content", "noi dung"), ("budget", "kinh phi")):
+        if re.search(pattern, folded):
+            return role
+    return "other"
+
+
+def _labelled_agencies(fields: dict[str, str], ctx: TaskContext) -> tuple[list[str], list[str]]:
+    """"Cơ quan thực hiện: Sở Nội vụ chủ trì …; Sở Tư pháp … phối hợp" names the lead in a sentence, "Cơ quan
+    chủ trì: Sở Nội vụ, Sở Tài chính." lists them."""
+    lead_text, coop_text = fields.get("lead", ""), fields.get("cooperating", "")
+    lead, coop, _ = roles_from_prose(lead_text, ctx.resolver, [], []) if lead_text else ([], [], [])
+    if lead_text and not re.search(r"chủ trì|phối hợp", lead_text):
+        lead = [a.name for a in agencies_in_cell(lead_text, ctx.resolver)]
+    elif "chủ trì" in lead_text:
+        chair = re.split(r"\bchủ trì\b", lead_text, maxsplit=1)[0]
+        lead = [a.name for a in agencies_in_cell(chair, ctx.resolver)] or lead
+    coop = [n for n in coop + [a.name for a in agencies_in_cell(coop_text, ctx.resolver)] if n not in lead]
+    return lead or [a.name for a in ctx.issuers][:1], list(dict.fromkeys(coop))
 
 
 def _add_prose_target(block: Block, text: str, ctx: TaskContext) -> None:
