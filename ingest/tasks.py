@@ -375,13 +375,31 @@ def _targets_of_task(task: Task, products: str, ctx: TaskContext) -> None:
                                       unit=unit, year=ctx.default_year, lead=list(task.lead)))
 
 
+_INLINE_LABEL = re.compile(r"(?:^|[;.]\s*|\s-\s)(?=(?:Cơ quan|Đơn vị|cơ quan|đơn vị) (?:chủ trì|phối hợp|thực hiện)\s*:|"
+                           r"(?:Thời gian|thời gian)(?: thực hiện| hoàn thành)?\s*:|(?:Sản phẩm|sản phẩm)\s*:)")
+
+
+def _inline_fields(text: str) -> dict[str, str]:
+    """"… Cơ quan chủ trì: Sở X; cơ quan phối hợp: Sở Y; thời gian thực hiện: năm 2026." in one sentence."""
+    fields = {}
+    for part in _INLINE_LABEL.split(text)[1:]:
+        m = _ROLE_LABEL.match(part[:1].upper() + part[1:])
+        if m:
+            fields[_label_role(m.group("label"))] = part[m.end():].strip(" ;.")
+    return fields
+
+
 def _add_prose_task(block: Block, continuation: list[Block], ctx: TaskContext) -> None:
     text = " ".join([_item_text(block), *[b.text.strip() for b in continuation]]).strip()
     if len(text) < 12:
         return
     end = continuation[-1].end if continuation else block.end
     lead, coop, recipients = roles_from_prose(text, ctx.resolver, ctx.section_agencies(), ctx.issuers)
-    period = period_in_text(text) or ctx.period_from_sections()
+    inline = _inline_fields(text)
+    if "lead" in inline:
+        lead, coop = _labelled_agencies(inline, ctx)
+    period = (normalise_period(inline["period"], ctx.default_year)[0] if "period" in inline else None) \
+        or period_in_text(text) or ctx.period_from_sections()
     task = Task(id=ctx.new_id(_local_number(block, ctx)), section=ctx.section_label(), text=text,
                 span=Span(block.start, end), kind=_task_kind(text, False), lead=lead, cooperating=coop,
                 recipients=recipients, period=period, deadline=_deadline(text, ctx.default_year))
