@@ -36,7 +36,7 @@ def extract(doc: SourceDocument) -> Extraction:
     tasks, targets, findings = extract_tasks(doc, resolver, issuers, default_year)
     matches = [c for c in find_citations(doc.text) if not _is_own(c, own)]
     citations = [_legal_ref(doc, c, tasks, resolver, meta.province) for c in matches]
-    _share_issuers(citations, matches)
+    _share_issuers(citations, matches, meta.province)
     for task in tasks:
         task.citations = [c.symbol for c in citations if c.task_id == task.id]
     agencies = _agencies(doc, resolver)
@@ -98,13 +98,14 @@ def _legal_ref(doc: SourceDocument, c: CitationMatch, tasks: list[Task], resolve
                     key=legal_key(c.doc_type, c.symbol, _issuer_province(issuer, c.symbol, province), c.date))
 
 
-def _share_issuers(citations: list[LegalRef], matches: list[CitationMatch]) -> None:
+def _share_issuers(citations: list[LegalRef], matches: list[CitationMatch], province: str | None) -> None:
     """A document cited once with "của Bộ Chính trị" and once bare is issued by Bộ Chính trị both times: the
     printed issuer wins over the one guessed from the symbol's code."""
     printed = {c.symbol: c.issuer for c, m in zip(citations, matches) if m.issuer_text and c.issuer}
     for c, m in zip(citations, matches):
         if not m.issuer_text and c.symbol in printed:
             c.issuer = printed[c.symbol]
+            c.key = legal_key(c.doc_type, c.symbol, _issuer_province(c.issuer, c.symbol, province), c.date)
 
 
 def _grounds_document(doc: SourceDocument, pos: int) -> bool:
