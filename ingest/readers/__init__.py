@@ -73,7 +73,7 @@ def _reader(suffix: str) -> Callable[[Path, str], SourceDocument]:
         from ingest.readers.html import read_html_file
         return read_html_file
     if suffix == ".docx":
-        from ingest.readers.docx import read_docx_file
+        from ingest.readers.word import read_docx_file
         return read_docx_file
     from ingest.readers.pdf import read_pdf_file
     return read_pdf_file

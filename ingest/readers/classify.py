@@ -98,7 +98,8 @@ class _Classifier:
         return None
 
     def _next_para(self, index: int) -> Para | BuiltTable | None:
-        for item in self.stream[index + 1:]:
+        for position in range(index + 1, len(self.stream)):
+            item = self.stream[position]
             if isinstance(item, BuiltTable) or item.text:
                 return item
         return None
@@ -109,7 +110,7 @@ class _Classifier:
             level = found.level if found else para.heading
             return _draft("heading", para, found, level)
         if found is None:
-            titled = (is_all_caps(para.text) and len(para.text) <= _TITLE_MAX) or opens_appendix(para.text)
+            titled = _is_title(para.text) or opens_appendix(para.text)
             return _draft("heading" if titled else "paragraph", para, None, 0)
         kind = "heading" if _is_heading(para, found, following) else "list_item"
         return _draft(kind, para, found, found.level)
@@ -158,6 +159,11 @@ class _Classifier:
 
     def _footnotes(self, notes: list[tuple[str, str]]) -> None:
         self.drafts.extend(Draft(kind="footnote", text=body, label=label) for label, body in notes if body)
+
+
+def _is_title(text: str) -> bool:
+    """"KẾ HOẠCH", "CÔNG ĐIỆN": words in capitals; a lone symbol in capitals ("471/QĐ-UBND") is not a title."""
+    return " " in text and len(text) <= _TITLE_MAX and is_all_caps(text)
 
 
 def _is_heading(para: Para, found: Numbering, following: Para | BuiltTable | None) -> bool:

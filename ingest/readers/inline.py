@@ -17,7 +17,7 @@ LINE_BREAK = "\n"   # kept inside a cell's text where the source had <p>, <li> o
 # Only tags of the HTML that exporters leave in text; "<Nội dung>" and "<tên>" in legal templates are words.
 _TAG_NAMES = ("b|strong|i|em|u|s|strike|p|br|ul|ol|li|span|font|sup|sub|div|a|h[1-6]|table|thead|tbody|tr|td|th|"
               "blockquote|pre|code|mark|small|big|center")
-_MARKUP = re.compile(rf"\*+|<\s*/?\s*(?:{_TAG_NAMES})(?:\s[^<>]{{0,500}})?\s*/?\s*>", re.IGNORECASE)
+_MARKUP = re.compile(rf"\*+|<\s*/?\s*(?:{_TAG_NAMES})\b[^<>]{{0,500}}>", re.IGNORECASE)
 _TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
 _BREAK_TAGS = frozenset(("p", "br", "ul", "ol", "li", "div", "tr", "blockquote", "pre", "table"))
 _BOLD_TAGS = frozenset(("b", "strong"))
@@ -57,12 +57,13 @@ def _strip_markup(raw: str, bold: bool, italic: bool, footnotes: list[tuple[str,
     words = _WordTally()
     position = 0
     in_list = False
+    text_start = len(raw) - len(raw.lstrip())
     for match in _MARKUP.finditer(raw):
         _append_segment(raw[position:match.start()], pieces, words, bold, italic, in_list)
         token = match.group(0)
         position = match.end()
         if token[0] == "*":
-            if _literal_asterisks(raw, match.start(), match.end()):
+            if _literal_asterisks(raw, match.start(), match.end(), text_start):
                 _append_segment(token, pieces, words, bold, italic, in_list)
                 continue
             bold, italic = _toggle(len(token), bold, italic)
@@ -115,16 +116,15 @@ def _toggle(run: int, bold: bool, italic: bool) -> tuple[bool, bool]:
     """A run of asterisks: "*" italic, "**" bold, "***" both; longer runs are runs of those."""
     if run % 2:
         italic = not italic
-    if (run // 2) % 2 or run == 3:
+    if (run // 2) % 2:
         bold = not bold
     return bold, italic
 
 
-def _literal_asterisks(raw: str, start: int, end: int) -> bool:
+def _literal_asterisks(raw: str, start: int, end: int, text_start: int) -> bool:
     """A bullet ("* item" opening the line) or a marker like "(*)" is text, not emphasis."""
-    before = raw[:start]
-    if not before.strip() and end - start == 1 and raw[end:end + 1] == " " and _WORD_CHAR.search(raw, end):
-        return True
+    if end - start == 1 and raw[end:end + 1] == " " and start == text_start:
+        return _WORD_CHAR.search(raw, end) is not None
     return raw[start - 1:start] == "(" and raw[end:end + 1] == ")"
 
 
@@ -140,8 +140,10 @@ def _extract_footnotes(raw: str, footnotes: list[tuple[str, str]]) -> str:
     for match in _FOOTNOTE_OPEN.finditer(raw):
         if match.start() < position:
             continue
-        out.append(raw[position:match.start()])
         close = _matching_bracket(raw, match.start())
+        if close < 0:
+            break   # an unclosed bracket is text, not a marker that swallows the rest of the line
+        out.append(raw[position:match.start()])
         if match.group("label"):
             body = raw[match.end():close].strip()
             footnotes.append((match.group("label"), clean_line(body).text.strip()))
@@ -156,7 +158,7 @@ def _matching_bracket(raw: str, open_at: int) -> int:
         depth += 1 if bracket.group(0) == "[" else -1
         if not depth:
             return bracket.start()
-    return len(raw)
+    return -1
 
 
 def tidy(text: str) -> str:

@@ -56,19 +56,32 @@ def tcvn3_to_unicode(text: str) -> str:
 
 
 def _restore_capitals(line: str) -> str:
+    """Upper-case the words an upper-case font drew: those with two or more ASCII capitals and no ASCII
+    lower-case letter ("HO¹CH"), and a word with one capital ("KÕ") on a line of capitals or next to such a
+    restored word. "Së KHCN" stays "Sở KHCN": an abbreviation is no evidence of an upper-case font."""
     ascii_letters = [ch for ch in line if "A" <= ch <= "Z" or "a" <= ch <= "z"]
     caps_line = len(ascii_letters) >= 4 and sum(ch <= "Z" for ch in ascii_letters) >= 0.8 * len(ascii_letters)
+    words = [match for match in _WORD.finditer(line)]
+    restored = [_capitals_font(match.group(0)) for match in words]
+    out, position = [], 0
+    for index, match in enumerate(words):
+        word, verdict = match.group(0), restored[index]
+        neighbours = restored[max(0, index - 1):index] + restored[index + 1:index + 2]
+        if verdict == "restored" or (verdict == "maybe" and (caps_line or "restored" in neighbours)):
+            word = word.upper()
+        out.append(line[position:match.start()])
+        out.append(word)
+        position = match.end()
+    out.append(line[position:])
+    return "".join(out)
 
-    def restore(match: re.Match) -> str:
-        word = match.group(0)
-        upper = sum(1 for ch in word if "A" <= ch <= "Z")
-        if word.isupper() or any("a" <= ch <= "z" for ch in word) or not upper:
-            return word
-        # An upper-case font only shows in words with no lower-case ASCII letter: "HO¹CH", or "KÕ" on a line of
-        # capitals; "Së" ("Sở") on an ordinary line is a capital followed by lower-case letters.
-        return word.upper() if upper >= 2 or caps_line else word
 
-    return _WORD.sub(restore, line)
+def _capitals_font(word: str) -> str:
+    """"restored" when the word can only come from an upper-case font, "maybe" when it could, else ""."""
+    if word.isupper() or word.islower() or any("a" <= ch <= "z" for ch in word):
+        return ""
+    capitals = sum(1 for ch in word if "A" <= ch <= "Z")
+    return "restored" if capitals >= 2 else "maybe" if capitals == 1 else ""
 
 
 def vni_to_unicode(text: str) -> str:

@@ -29,7 +29,7 @@ def read_plain(text: str) -> list[Item]:
 
 
 def _is_pipe(line: str) -> bool:
-    return line.strip() == "|"
+    return "|" in line and line.strip() == "|"
 
 
 def _is_tab_row(line: str) -> bool:
@@ -67,7 +67,7 @@ class _PlainParser:
             return self._pipe_table(index)
         if _is_tab_row(line):
             return self._tab_rows(index)
-        if _is_tab_cell(line) and self._opens_tab_cells(index):
+        if _is_tab_cell(line) and line.strip():
             return self._tab_cells(index)
         self.text.feed(line.lstrip("\t") if line.startswith("\t") else line)
         return index + 1
@@ -106,18 +106,17 @@ class _PlainParser:
         return False
 
     # -- tab cells --------------------------------------------------------------------------------------------
-    def _opens_tab_cells(self, index: int) -> bool:
-        """A header group: two or more short tab-led single-cell lines, then a blank line or the end."""
-        end = index
-        while end < len(self.lines) and _is_tab_cell(self.lines[end]) and self.lines[end].strip():
-            end += 1
-        after = self.lines[end] if end < len(self.lines) else ""
-        return end - index >= 2 and not after.strip()
-
     def _tab_cells(self, index: int) -> int:
+        """A table opens with a header group: two or more tab-led single-cell lines, then a blank line (or the
+        end). Tab-led lines that do not form one are running text."""
         header_end = index
         while header_end < len(self.lines) and _is_tab_cell(self.lines[header_end]) and self.lines[header_end].strip():
             header_end += 1
+        after = self.lines[header_end] if header_end < len(self.lines) else ""
+        if header_end - index < 2 or after.strip():
+            for line in self.lines[index:header_end]:
+                self.text.feed(line[1:])
+            return header_end
         columns = header_end - index
         rows = [[_lines_cell([line[1:]]) for line in self.lines[index:header_end]]]
         position = header_end
@@ -193,7 +192,9 @@ def _fragment_cell(raw: str) -> ReadCell:
     """A cell of a tab row: one line that may hold <p>, <li> and <br> for its paragraphs."""
     inline = clean_line(raw)
     text = tidy(inline.text)
-    return ReadCell([Para(text, inline.all_bold, footnotes=inline.footnotes)]) if text or inline.footnotes else ReadCell()
+    if not text and not inline.footnotes:
+        return ReadCell()
+    return ReadCell([Para(text, inline.all_bold, footnotes=inline.footnotes)])
 
 
 def _lines_cell(lines: list[str]) -> ReadCell:

@@ -22,15 +22,16 @@ _NUMBERING = re.compile(
     r"|\((?P<paren>[ivx]{1,5}|\d{1,2}|[a-zđ])\)\s*" + _LETTER_AHEAD +
     r"|(?P<bullet>[-+•–−*])(?:\s+|(?=[^\W\d_]))"
     r")")
+_MARKER_LETTERS = frozenset("IVXLPCMĐ")   # Roman numerals, Phần/Chương/Mục/Điều (and their capitals)
 _BULLET_AS = {"–": "-", "−": "-", "•": "-"}   # one bullet style, whichever dash the typist used
 _BULLET_LEVEL = {"-": 6, "*": 6, "+": 7}
 _TERMINAL = frozenset(".;:!?…")
 _CLOSERS = "\"”’'»)]* _"
 _SIGNATURE_PREFIX = re.compile(r"(?:T/M|TM|KT|TL|TUQ|Q|PP)\s?\.\s*(?=[^\W\d_])")
-_POSITION_WORDS = ("chu tich", "giam doc", "truong", "thu tuong", "chanh van phong", "chanh thanh tra",
-                   "chu nhiem", "bi thu", "thu ky", "truong ban", "truong phong", "chanh an", "vien truong",
-                   "tong cuc truong", "uy vien")
-_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_]*\.?")
+# offices that sign, folded; "truong" also covers Bộ trưởng, Thứ trưởng, Cục trưởng, Viện trưởng, …
+_POSITION_WORDS = ("chu tich", "giam doc", "truong", "truong ban", "truong phong", "thu tuong", "chanh van phong",
+                   "chanh thanh tra", "chanh an", "chu nhiem", "bi thu", "thu ky", "uy vien")
+_NAME_WORD = re.compile(r"[^\W\d_]+\.?")
 _SIGNED_NOTE = re.compile(r"\(?\s*(?:đã ký|ký|đã ký và đóng dấu|ký tên)\b[^)]{0,40}\)?", re.IGNORECASE)
 
 
@@ -44,6 +45,9 @@ class Numbering:
 
 def numbering(text: str) -> Numbering | None:
     """The list/heading marker a line opens with, if any."""
+    first = text[:1]
+    if first.isalpha() and first not in _MARKER_LETTERS and (first.isupper() or text[1:2] not in ").  "):
+        return None   # most lines open with a word; only these letters can open a marker
     match = _NUMBERING.match(text)
     if not match:
         return None
@@ -69,6 +73,22 @@ def _level(style: str, value: str) -> int:
     if style == "arabic":
         return 2
     return 5   # letter, (i), (1)
+
+
+def roman_numeral(number: int) -> str:
+    """1 -> "I", 14 -> "XIV": how a list rendered by Word or a browser prints its Roman numbers."""
+    out = []
+    for value, symbol in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                          (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while number >= value:
+            out.append(symbol)
+            number -= value
+    return "".join(out)
+
+
+def list_letter(number: int) -> str:
+    """1 -> "a", 27 -> "a" again: list letters cycle after z."""
+    return "abcdefghijklmnopqrstuvwxyz"[(number - 1) % 26]
 
 
 def starts_item(text: str) -> bool:
@@ -113,6 +133,8 @@ def is_all_caps(text: str) -> bool:
 
 def has_signature_prefix(text: str) -> bool:
     """"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "TL. BỘ TRƯỞNG": signing on someone's behalf."""
+    if text[:1] not in ("T", "K", "Q", "P"):
+        return False
     match = _SIGNATURE_PREFIX.match(text)
     return bool(match) and text[match.end():match.end() + 1].isupper() and len(text) <= 120
 

@@ -40,7 +40,7 @@ class BuiltTable:
 
 
 def build_table(table: ReadTable) -> BuiltTable:
-    grid = _padded([row for row in table.rows if any(cell.text for cell in row)])
+    grid, page_breaks = _filled_rows(table)
     footnotes = [note for row in grid for cell in row for para in cell.paras for note in para.footnotes]
     if not grid:
         return BuiltTable([], footnotes)
@@ -53,7 +53,7 @@ def build_table(table: ReadTable) -> BuiltTable:
     after_break = False
     for index in range(header_count, len(grid)):
         row = grid[index]
-        after_break |= index in table.page_breaks
+        after_break |= index in page_breaks
         if header_keys and _row_key(row) in header_keys:
             after_break = True   # the header printed again at the top of a new page
             continue
@@ -69,9 +69,20 @@ def build_table(table: ReadTable) -> BuiltTable:
     return BuiltTable(rows, footnotes)
 
 
-def _padded(grid: list[list[ReadCell]]) -> list[list[ReadCell]]:
-    width = max((len(row) for row in grid), default=0)
-    return [row + [ReadCell() for _ in range(width - len(row))] for row in grid]
+def _filled_rows(table: ReadTable) -> tuple[list[list[ReadCell]], set[int]]:
+    """The rows with any text, padded to the widest, and which of them open a new page."""
+    rows: list[list[ReadCell]] = []
+    page_breaks: set[int] = set()
+    pending_break = False
+    for index, row in enumerate(table.rows):
+        pending_break |= index in table.page_breaks
+        if any(cell.text for cell in row):
+            if pending_break:
+                page_breaks.add(len(rows))
+                pending_break = False
+            rows.append(row)
+    width = max((len(row) for row in rows), default=0)
+    return [row + [ReadCell() for _ in range(width - len(row))] for row in rows], page_breaks
 
 
 def _row_key(row: list[ReadCell]) -> tuple[str, ...]:

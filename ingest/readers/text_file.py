@@ -5,21 +5,23 @@ from pathlib import Path
 
 from ingest.document import SourceDocument
 from ingest.errors import ReadError
-from ingest.readers.classify import classify
-from ingest.readers.decoding import DecodeError, decode
-from ingest.readers.draft import assemble
+from ingest.readers.build import document
+from ingest.readers.decoding import Decoded, DecodeError, decode
 from ingest.readers.plain import read_plain
 from ingest.text import normalise
 
 
 def read_text_file(path: Path, media_type: str) -> SourceDocument:
+    decoded = decode_file(path)
+    # Normalised before parsing, so every offset computed afterwards points into normalised text.
+    return document(read_plain(normalise(decoded.text)), path, media_type, decoded.warnings)
+
+
+def decode_file(path: Path) -> Decoded:
+    """The file's text, or ReadError with the reason it is not usable text."""
     try:
-        decoded = decode(path.read_bytes())
+        return decode(path.read_bytes())
     except DecodeError as error:
         raise ReadError(path, str(error)) from None
     except OSError as error:
         raise ReadError(path, f"cannot read file ({error.strerror or error})") from None
-    # Normalised before parsing, so every offset computed afterwards points into normalised text.
-    items = read_plain(normalise(decoded.text))
-    return assemble(classify(items), source=path.name, path=str(path), media_type=media_type,
-                    warnings=decoded.warnings)
