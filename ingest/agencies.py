@@ -130,7 +130,7 @@ _NAME_TAIL = {"nong", "thon", "khoa", "hoc", "cong", "nghe", "tong", "hop", "chu
               "kien", "truc", "nhan", "luc", "phat", "trien", "hanh", "chinh", "nha", "nuoc", "dao", "tao", "the",
               "thao", "cong", "dong", "viec", "lam"}
 _GENERIC_RE = re.compile(
-    rf"(?<![\w/-])(?P<head>{_HEADS}) (?P<name>{_FIRST_TOKEN}(?:(?: và | ?[-–&] ?| ){_TOKEN})*)")
+    rf"(?<![\w/-])(?P<head>{_HEADS}) (?P<name>{_FIRST_TOKEN}(?:(?: và | ?[-–] ?| ){_TOKEN})*)")
 # In a role cell every item names an agency, so a head noun with a lower-case name is one too ("Tổ chuyển đổi số")
 _CELL_ITEM_RE = re.compile(rf"(?:{_HEADS}|Tổ) (?!chức\b)[\w ,&-]{{2,60}}")
 _DEFINITION_RE = re.compile(r"\((?P<abbr>[A-ZĐ][\w&\-. ]{0,20})\)")
@@ -458,8 +458,8 @@ def _form_pattern(form: str) -> str:
 def _case_fits(surface: str, folded: str, body: Body) -> bool:
     """A name must be written as listed: "Đảng" names the Party, "đảng" and "Đăng" do not; "Bộ Khoa học …" is a
     ministry, "cán bộ khoa học …" is not. Classes of bodies ("các sở, ban, ngành") are written in lower case."""
-    if body.scope == "class":
-        return True
+    if body.scope == "class" or re.match(r"(?:cac|tat ca|nhung) ", folded):
+        return True        # "các phòng, đơn vị trực thuộc Sở": a group of bodies, written in lower case
     if len(folded.split()) >= 3:
         return surface[:1].isupper()
     if len(folded.split()) == 1:

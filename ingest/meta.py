@@ -99,20 +99,33 @@ def document_type_and_title(doc: SourceDocument) -> tuple[str | None, str | None
         if rest and not re.match(r"(SỐ|số)\b", rest):
             title = f"{m.group('type')} {rest}"
             return type_word, _sentence_case(title), Span(m.start("type"), m.end("rest"))
-        lines = []
-        pos = m.end()
-        for line in re.finditer(r"[^\n]*\n?", head[pos:]):
-            text = line.group(0).strip(" \t*#\n")
-            if not text:
-                if lines:
-                    break
-                continue
-            if re.match(r"(Căn cứ|Thực hiện|Nhằm|I\.|1\.|Phần|\()", text) or len(lines) >= 3:
-                break
-            lines.append(text)
+        lines = _title_lines(head[m.end():])
         title = " ".join(lines) or None
-        return type_word, title and _sentence_case(title), Span(m.start("type"), pos + len(" ".join(lines)))
+        return type_word, title and _sentence_case(title), Span(m.start("type"), m.end() + len(" ".join(lines)))
     return None, None, None
+
+
+def _title_lines(after: str) -> list[str]:
+    """The title under a type line: its first line, and the next ones while the title visibly goes on (a line
+    ending in a comma or a connecting word, a next line in lower case, or one more line of an all-capitals title)."""
+    lines: list[str] = []
+    for raw in after.split("\n"):
+        text = raw.strip(" \t*#")
+        if not text:
+            continue
+        if re.match(r"(Căn cứ|Thực hiện|Nhằm|Theo|I\.|1\.|Phần|Chương|Điều|\()", text) or len(lines) >= 3:
+            break
+        if lines and not _title_goes_on(lines[-1], text):
+            break
+        lines.append(text)
+    return lines
+
+
+def _title_goes_on(previous: str, line: str) -> bool:
+    if re.search(r"(,|và|của|về|giữa|với|cho|trên|đến)$", previous) or line[:1].islower():
+        return True
+    caps = lambda t: sum(c.isupper() for c in t if c.isalpha()) > 0.8 * max(1, sum(c.isalpha() for c in t))  # noqa: E731
+    return caps(previous) and caps(line) and not re.search(r"[.;:]$", previous)
 
 
 def _sentence_case(title: str) -> str:

@@ -29,7 +29,7 @@ def extract(doc: SourceDocument) -> Extraction:
     meta, own = extract_meta(doc)
     resolver = AgencyResolver(meta.province)
     resolver.learn_definitions(doc.text)
-    issuers = _issuers(doc, resolver, own)
+    issuers = _issuers(doc, resolver, own, meta.title)
     resolver.issuer_department = next((a.name for a in issuers if a.name.startswith("Sở ")), None)
     meta.issuers = [a.name for a in issuers]
     default_year = _plan_year(meta.title, meta.issued_date)
@@ -37,6 +37,7 @@ def extract(doc: SourceDocument) -> Extraction:
     matches = [c for c in find_citations(doc.text) if not _is_own(c, own)]
     citations = [_legal_ref(doc, c, tasks, resolver, meta.province) for c in matches]
     _share_issuers(citations, matches, meta.province)
+    _one_year_per_document(citations)
     for task in tasks:
         task.citations = [c.symbol for c in citations if c.task_id == task.id]
     agencies = _agencies(doc, resolver)
@@ -45,7 +46,8 @@ def extract(doc: SourceDocument) -> Extraction:
     programmes = find_programmes(doc.text, matches, [(t.text, t.span.start) for t in tasks], meta.province,
                                  meta.title)
     anomalies = find_anomalies(doc, meta, own, citations, tasks, findings)
-    meta.key = legal_key(meta.doc_type or "", meta.symbol or doc.id, meta.province, meta.issued_date)
+    meta.key = legal_key(symbol_type(meta.symbol or "") or meta.doc_type or "", meta.symbol or doc.id,
+                         meta.province, meta.issued_date)
     return Extraction(source=doc.source, doc_id=doc.id, meta=meta, citations=citations, agencies=agencies,
                       people=people, tasks=tasks, targets=targets, programmes=programmes, anomalies=anomalies)
 
@@ -64,13 +66,17 @@ def _is_own(c: CitationMatch, own: list[OwnReference]) -> bool:
     return any(r.span.start <= c.start < r.span.end for r in own)
 
 
-def _issuers(doc: SourceDocument, resolver: AgencyResolver, own: list[OwnReference]) -> list[ResolvedAgency]:
+def _issuers(doc: SourceDocument, resolver: AgencyResolver, own: list[OwnReference],
+             title: str | None) -> list[ResolvedAgency]:
     """The bodies that issue the document: named above the title, in the issuing line of an attached decision
     ("… của Giám đốc Sở Khoa học và Công nghệ"), or in the signature blocks."""
     title_at = _title_start(doc)
     regions = [doc.text[:title_at]]
-    regions += [doc.text[r.span.start:r.span.end + 120] for r in own if r.attached]
+    regions += [_line_at(doc.text, r.span.start) for r in own if r.attached]
     regions += [b.text for b in doc.iter_blocks("signature")]
+    by = re.search(r"\b(?:của|CỦA)\s+((?:Sở|SỞ|Ủy ban|ỦY BAN|UBND|Ban|BAN|Bộ|BỘ)\b.{3,80})", title or "")
+    if by:
+        regions.append(by.group(1))
     found: list[ResolvedAgency] = []
     for region in regions:
         for m in resolver.mentions(region):
@@ -79,6 +85,13 @@ def _issuers(doc: SourceDocument, resolver: AgencyResolver, own: list[OwnReferen
                 if agency.key not in {a.key for a in found} and not agency.name.startswith(("Chủ tịch", "Phó")):
                     found.append(agency)
     return [a for a in found if not re.match(r"(Tỉnh ủy|Đảng|Chính phủ|Quốc hội)\b", a.name)] or found
+
+
+def _line_at(text: str, pos: int) -> str:
+    """The paragraph holding `pos` (an "issued with Quyết định … của Giám đốc Sở …" line)."""
+    start = text.rfind("\n\n", 0, pos) + 1
+    end = text.find("\n\n", pos)
+    return text[start:end if end >= 0 else None]
 
 
 def _title_start(doc: SourceDocument) -> int:
@@ -95,7 +108,8 @@ def _legal_ref(doc: SourceDocument, c: CitationMatch, tasks: list[Task], resolve
     return LegalRef(doc_type=c.doc_type, symbol=c.symbol, span=Span(c.start, c.end), text=doc.text[c.start:c.end],
                     date=c.date, issuer=issuer, relation=relation, task_id=task.id if task else None,
                     implements=list(c.implements),
-                    key=legal_key(c.doc_type, c.symbol, _issuer_province(issuer, c.symbol, province), c.date))
+                    key=legal_key(symbol_type(c.symbol) or c.doc_type, c.symbol,
+                                  _issuer_province(issuer, c.symbol, province), c.date))
 
 
 def _share_issuers(citations: list[LegalRef], matches: list[CitationMatch], province: str | None) -> None:
@@ -105,7 +119,17 @@ def _share_issuers(citations: list[LegalRef], matches: list[CitationMatch], prov
     for c, m in zip(citations, matches):
         if not m.issuer_text and c.symbol in printed:
             c.issuer = printed[c.symbol]
-            c.key = legal_key(c.doc_type, c.symbol, _issuer_province(c.issuer, c.symbol, province), c.date)
+            c.key = legal_key(symbol_type(c.symbol) or c.doc_type, c.symbol,
+                              _issuer_province(c.issuer, c.symbol, province), c.date)
+
+
+def _one_year_per_document(citations: list[LegalRef]) -> None:
+    """One document cites one "2141/QĐ-UBND" even when it prints two dates for it (an anomaly, flagged): all its
+    citations of that symbol take the key of the first one, the preamble's."""
+    first: dict[str, str] = {}
+    for c in citations:
+        head = c.key.rsplit("|", 1)[0]
+        c.key = first.setdefault(head, c.key)
 
 
 def _grounds_document(doc: SourceDocument, pos: int) -> bool:

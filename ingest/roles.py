@@ -101,7 +101,9 @@ def roles_from_prose(text: str, resolver: AgencyResolver, section_agencies: list
         coop = [a for m, a in mentions if m.start < partner[0].start and a.key != partner[1].key]
     elif subject:
         agency, rest = subject
-        if re.match(r"\s*(?:tiếp tục\s+)?phối hợp\s+với\b", rest):
+        if subject_chairs(text, agency, mentions):
+            lead = [agency]
+        elif re.match(r"\s*(?:tiếp tục\s+)?phối hợp\s+với\b", rest):
             partner = _first_after(rest, mentions, text)
             lead, coop = ([partner] if partner else []), [agency]
         elif re.match(r"\s*(?:tiếp tục\s+)?phối hợp\b", rest):
@@ -142,9 +144,13 @@ def _subject(text: str, mentions) -> tuple[ResolvedAgency, str] | None:
     assign = _ASSIGN.match(prefix)
     if prefix.strip() and not assign and not _TITLE_PREFIX.match(prefix):
         return None
-    rest = text[first.end:]
-    rest = re.sub(r"^\s*(?:(?:và|,)\s*[^,;]*?)?\s*(?:chủ trì|là đơn vị chủ trì)?", "", rest, count=1)
-    return agency, rest
+    return agency, text[first.end:]
+
+
+def subject_chairs(text: str, agency: ResolvedAgency, mentions) -> bool:
+    """"Giao Sở KHCN chủ trì, phối hợp với …": the subject leads whatever follows."""
+    first = next(m for m, a in mentions if a.key == agency.key)
+    return re.match(r"\s*(?:là đơn vị\s+|là cơ quan\s+)?chủ trì\b", text[first.end:]) is not None
 
 
 def _cooperation_partner(text: str, mentions):

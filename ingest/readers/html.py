@@ -19,6 +19,7 @@ from ingest.errors import ReadError
 from ingest.readers.build import document, normalised
 from ingest.readers.inline import tidy
 from ingest.readers.items import Item, Para, ReadCell, ReadTable
+from ingest.readers.limits import Budget
 from ingest.readers.shapes import list_letter, roman_numeral
 from ingest.readers.text_file import decode_file
 
@@ -33,14 +34,20 @@ _WORD = re.compile(r"\w")
 _MAX_SPAN = 100   # colspan/rowspan beyond this are typos; they would blow the grid up
 
 
-def read_html_file(path: Path, media_type: str) -> SourceDocument:
-    decoded = decode_file(path)
+def read_html_file(path: Path, media_type: str, budget: Budget) -> SourceDocument:
+    decoded = decode_file(path, budget)
+    parser = lxml.html.HTMLParser()
     try:
-        root = lxml.html.document_fromstring(decoded.text)
+        root = lxml.html.document_fromstring(decoded.text, parser=parser)
     except (lxml.etree.ParserError, ValueError) as error:
         raise ReadError(path, f"not readable as HTML ({error})") from None
+    # libxml2 recovers from most broken HTML, but past a fatal error (elements nested deeper than 256, as
+    # unclosed <span>s pile up) it silently drops the rest of the file: refuse it rather than lose text.
+    fatal = next((error for error in parser.error_log if error.level_name == "FATAL"), None)
+    if fatal is not None:
+        raise ReadError(path, f"not readable as HTML past line {fatal.line} ({fatal.message})")
     body = root.find("body")
-    reader = _HtmlReader()
+    reader = _HtmlReader(budget)
     reader.walk(body if body is not None else root, bold=False)
     reader.sink.end()
     return document(normalised(reader.items), path, media_type, decoded.warnings)
@@ -72,7 +79,8 @@ class _ParagraphSink:
 
 
 class _HtmlReader:
-    def __init__(self):
+    def __init__(self, budget: Budget):
+        self.budget = budget
         self.items: list[Item] = []
         self.sink = _ParagraphSink(self.items)
 
@@ -81,6 +89,7 @@ class _HtmlReader:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if tag in _SKIPPED or not tag:
             return
+        self.budget.check_time()
         if tag == "table" and sink is self.sink:
             sink.end()
             self.items.append(self._table(element))
@@ -121,9 +130,11 @@ class _HtmlReader:
                 for below in range(1, _span(td, "rowspan")):
                     carried[(row_index + below, column)] = cell
                 column += span
+                self.budget.check_width(column)
             while (row_index, column) in carried:
                 row.append(carried.pop((row_index, column)))
                 column += 1
+            self.budget.add_row(len(row))
             grid.append(row)
         return ReadTable([[cell or ReadCell() for cell in row] for row in grid])
 

@@ -15,6 +15,7 @@ from bisect import bisect_left
 
 from ingest.readers.inline import clean_line, tidy
 from ingest.readers.items import Item, Para, ReadCell, ReadTable
+from ingest.readers.limits import Budget
 from ingest.readers.lines import ParagraphBuilder, looks_hard_wrapped
 from ingest.readers.pipes import PipeChain, locate_tables
 
@@ -22,10 +23,10 @@ _SEPARATOR_CELL = re.compile(r"\s*:?-{3,}:?\s*")
 _CELL_BLANK_LOOKAHEAD = 40   # a blank line inside a tab cell must be followed by the next cell within this
 
 
-def read_plain(text: str) -> list[Item]:
+def read_plain(text: str, budget: Budget) -> list[Item]:
     """Parse normalised text into paragraphs and tables, in order."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
-    return _PlainParser(lines).run()
+    return _PlainParser(lines, budget).run()
 
 
 def _is_pipe(line: str) -> bool:
@@ -45,8 +46,9 @@ def _is_tab_cell(line: str) -> bool:
 
 
 class _PlainParser:
-    def __init__(self, lines: list[str]):
+    def __init__(self, lines: list[str], budget: Budget):
         self.lines = lines
+        self.budget = budget
         self.wrapped = looks_hard_wrapped(lines)
         self.items: list[Item] = []
         self.text = ParagraphBuilder(self.wrapped)
@@ -57,6 +59,7 @@ class _PlainParser:
     def run(self) -> list[Item]:
         index = 0
         while index < len(self.lines):
+            self.budget.check_time()
             index = self._step(index)
         self._flush_text()
         return self.items
@@ -90,6 +93,7 @@ class _PlainParser:
             if "\t" in line:
                 cells = line.split("\t")
                 if not all(_SEPARATOR_CELL.fullmatch(cell) or not cell.strip() for cell in cells):
+                    self.budget.add_row(len(cells))
                     rows.append([_fragment_cell(cell) for cell in cells])
                 end += 1
             elif not line.strip() and self._more_tab_rows(end):
@@ -118,6 +122,7 @@ class _PlainParser:
                 self.text.feed(line[1:])
             return header_end
         columns = header_end - index
+        self.budget.add_row(columns)
         rows = [[_lines_cell([line[1:]]) for line in self.lines[index:header_end]]]
         position = header_end
         while True:
@@ -125,6 +130,7 @@ class _PlainParser:
             if start is None or not self.lines[start].startswith("\t"):
                 break
             row, position = self._tab_cell_row(start, columns)
+            self.budget.add_row(len(row))
             rows.append(row)
         self._add_table(ReadTable(rows))
         return position
@@ -174,6 +180,8 @@ class _PlainParser:
             return index + 1
         columns, rows = table
         spans = self.chain.row_spans(pipe, columns, rows)
+        for opening, closing in spans:
+            self.budget.add_row(closing - opening)
         grid = [[self._gap_cell(gap) for gap in range(opening, closing)] for opening, closing in spans]
         self._add_table(ReadTable(grid))
         return self.pipes[spans[-1][1]] + 1

@@ -144,9 +144,15 @@ def _continues(above: DraftRow, row: DraftRow, after_break: bool) -> bool:
 
 def _join_into(above: DraftRow, row: DraftRow) -> None:
     for cell_above, cell in zip(above.cells, row.cells):
-        if cell.text:
+        if cell.text and not _repeats_end(cell_above.text, cell.text):
             cell_above.text = f"{cell_above.text} {cell.text}" if cell_above.text else cell.text
             cell_above.bold = cell_above.bold and cell.bold
+
+
+def _repeats_end(above: str, fragment: str) -> bool:
+    """A page-break fragment that only repeats the end of the cell above ("PGĐ Trần Công Hòa" + "Công Hòa"), as
+    converters print a wrapped cell's last line on both pages: joining it would double the words."""
+    return len(fragment.split()) >= 2 and " ".join(above.split()).endswith(" ".join(fragment.split()))
 
 
 def _mark_section(row: DraftRow) -> None:

@@ -5,19 +5,27 @@ Word keeps automatic numbering out of the text, so the number is rendered here f
 "Title") give the heading depth; a paragraph is bold when all its text is. Footnote references pull the
 footnote's text from the footnotes part onto the paragraph that cites it. Merged cells: a cell spanning columns
 keeps its text in the first column only, a cell spanning rows repeats it in every row.
+
+Two costs of python-docx are avoided because they grow with the file: looking a style up scans every style of
+the document (5 ms a lookup with Word's default template, so a 2,000-paragraph file took a minute), so styles
+are looked up once per style id; and a row's cells are read from the XML with the rows above carried along,
+since `_Row.cells` walks up the table for every vertically merged cell and repeats a cell once per column it
+spans, however many that claims. Before python-docx opens the file, its zip members are checked against the
+unpacked-size and ratio limits (a zip bomb is a few kilobytes that expand to gigabytes).
 """
 from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
 import lxml.etree
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
-from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from ingest.document import SourceDocument
@@ -25,24 +33,40 @@ from ingest.errors import ReadError
 from ingest.readers.build import document, normalised
 from ingest.readers.inline import tidy
 from ingest.readers.items import Item, Para, ReadCell, ReadTable
+from ingest.readers.limits import MIB, Budget
 from ingest.readers.shapes import list_letter, roman_numeral
 
 _HEADING_STYLE = re.compile(r"(?:heading|đề mục|tiêu đề)\s*(\d)", re.IGNORECASE)
 _FOOTNOTES_RELATION = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 _BULLET_FORMATS = frozenset(("bullet", "none"))
 _BROKEN = (PackageNotFoundError, zipfile.BadZipFile, KeyError, lxml.etree.XMLSyntaxError, ValueError, OSError,
-           EOFError)
+           EOFError, zlib.error)
+_BOMB_FLOOR = 1 * MIB   # a member this small may compress as well as it likes: it cannot hurt
 
 
-def read_docx_file(path: Path, media_type: str) -> SourceDocument:
+def read_docx_file(path: Path, media_type: str, budget: Budget) -> SourceDocument:
     if not zipfile.is_zipfile(path):
         raise ReadError(path, "corrupt or truncated .docx (not a valid zip archive)")
     try:
+        _check_members(path, budget)
         word = docx.Document(str(path))
-        items = _DocxReader(word).items()
+        items = _DocxReader(word, budget).items()
     except _BROKEN as error:
         raise ReadError(path, f"corrupt .docx ({type(error).__name__}: {error})") from None
     return document(normalised(items), path, media_type)
+
+
+def _check_members(path: Path, budget: Budget) -> None:
+    """Refuse a zip bomb before anything is unpacked. Python's zipfile never unpacks a member past the size
+    its header declares, so the declared sizes bound what python-docx can be made to read."""
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+    budget.check_unpacked(sum(member.file_size for member in members), "the .docx's zip members")
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > _BOMB_FLOOR and ratio > budget.limits.max_ratio:
+            raise budget.refuse(f"zip member {member.filename} expands {ratio:,.0f} times, over the limit of "
+                                f"{budget.limits.max_ratio:g} (ReadLimits.max_ratio): a zip bomb")
 
 
 @dataclass
@@ -114,9 +138,44 @@ def _format(number: int, number_format: str) -> str:
     return str(number)
 
 
-class _DocxReader:
+class _Styles:
+    """What the reader needs from a style (heading depth, numbering, bold), found once per style id."""
+
     def __init__(self, word: docx.document.Document):
+        self.part = word.part
+        self._paragraph: dict[str | None, _StyleTraits] = {}
+        self._character: dict[str | None, bool | None] = {}
+
+    def paragraph(self, paragraph: Paragraph) -> "_StyleTraits":
+        style_id = paragraph._p.style
+        if style_id not in self._paragraph:
+            self._paragraph[style_id] = _StyleTraits.of(self.part.get_style(style_id, WD_STYLE_TYPE.PARAGRAPH))
+        return self._paragraph[style_id]
+
+    def character_bold(self, run) -> bool | None:
+        style_id = run._r.style
+        if style_id not in self._character:
+            self._character[style_id] = _style_bold(self.part.get_style(style_id, WD_STYLE_TYPE.CHARACTER))
+        return self._character[style_id]
+
+
+@dataclass(frozen=True)
+class _StyleTraits:
+    heading: int
+    numbering: object | None    # the style's w:numPr (CT_NumPr), inherited through its base styles
+    bold: bool | None           # the style's bold, inherited; None when no style in the chain says
+
+    @classmethod
+    def of(cls, style) -> "_StyleTraits":
+        return cls(_heading_depth(style.name if style is not None else ""), _style_numbering(style),
+                   _style_bold(style))
+
+
+class _DocxReader:
+    def __init__(self, word: docx.document.Document, budget: Budget):
         self.word = word
+        self.budget = budget
+        self.styles = _Styles(word)
         self.numbering = _Numbering.of(word)
         self.footnotes = _footnotes(word)
         self.footnotes_cited = 0   # Word numbers footnotes 1, 2, … in the order they are cited
@@ -124,8 +183,9 @@ class _DocxReader:
     def items(self) -> list[Item]:
         out: list[Item] = []
         for element in _body_blocks(self.word.element.body):
+            self.budget.check_time()
             if element.tag == qn("w:tbl"):
-                out.append(self._table(Table(element, self.word)))
+                out.append(self._table(element))
             else:
                 para = self._para(Paragraph(element, self.word))
                 if para.text or para.footnotes:
@@ -134,61 +194,74 @@ class _DocxReader:
 
     def _para(self, paragraph: Paragraph) -> Para:
         text = tidy(" ".join(paragraph.text.split()))
-        marker = self._marker(paragraph) if text else ""
+        style = self.styles.paragraph(paragraph)
+        marker = self._marker(paragraph, style) if text else ""
         notes = []
         for note_id in _footnote_ids(paragraph._p):
             if self.footnotes.get(note_id):
                 self.footnotes_cited += 1
                 notes.append((str(self.footnotes_cited), self.footnotes[note_id]))
-        return Para(marker + text, bold=_all_bold(paragraph), heading=_heading_depth(paragraph), footnotes=notes)
+        return Para(marker + text, bold=self._all_bold(paragraph, style), heading=style.heading, footnotes=notes)
 
-    def _marker(self, paragraph: Paragraph) -> str:
+    def _marker(self, paragraph: Paragraph, style: _StyleTraits) -> str:
         properties = paragraph._p.pPr
         num = properties.numPr if properties is not None else None
         if num is None:
-            num = _style_numbering(paragraph)
+            num = style.numbering
         if num is None or num.numId is None:
             return ""
         ilvl = num.ilvl.val if num.ilvl is not None else 0
         return self.numbering.marker(str(num.numId.val), int(ilvl))
 
-    def _table(self, table: Table) -> ReadTable:
-        rows: list[list[ReadCell]] = []
-        for row in table.rows:
-            cells: list[ReadCell] = []
-            previous = None
-            for cell in row.cells:
-                if previous is not None and cell._tc is previous._tc:
-                    cells.append(ReadCell())   # the same cell spanning this column too
-                else:
-                    cells.append(ReadCell(self._cell_paras(cell._tc)))
-                previous = cell
-            rows.append(cells)
-        return ReadTable(rows)
+    def _all_bold(self, paragraph: Paragraph, style: _StyleTraits) -> bool:
+        runs = [run for run in paragraph.runs if run.text.strip()]
+        return bool(runs) and all(self._run_bold(run, style) for run in runs)
 
+    def _run_bold(self, run, style: _StyleTraits) -> bool:
+        for bold in (run.bold, self.styles.character_bold(run), style.bold):
+            if bold is not None:
+                return bold
+        return False
+
+    def _table(self, table) -> ReadTable:
+        """A w:tbl's rows as grids: a cell spanning columns fills the first, a vertically merged cell (w:vMerge
+        "continue") repeats the cell above it in the same grid column."""
+        rows: list[list[ReadCell]] = []
+        above: dict[int, ReadCell] = {}   # grid column -> the cell that starts there in the row above
+        for tr in table.tr_lst:
+            cells: list[ReadCell] = []
+            here: dict[int, ReadCell] = {}
+            column = tr.grid_before
+            for tc in tr.tc_lst:
+                span = max(1, tc.grid_span)
+                self.budget.check_width(len(cells) + span)
+                if tc.vMerge == "continue" and column in above:
+                    cell = above[column]
+                else:
+                    cell = ReadCell(self._cell_paras(tc))
+                cells.append(cell)
+                cells.extend(ReadCell() for _ in range(span - 1))   # the same cell spanning these columns
+                here[column] = cell
+                column += span
+            self.budget.add_row(len(cells))
+            rows.append(cells)
+            above = here
+        return ReadTable(rows)
 
     def _cell_paras(self, cell_element) -> list[Para]:
         """A cell's paragraphs in order, with those of a table nested in it (a layout grid inside a cell)."""
         paras = []
         for element in _body_blocks(cell_element):
             if element.tag == qn("w:tbl"):
-                for row in Table(element, self.word).rows:
-                    for cell in _distinct_cells(row):
-                        paras.extend(self._cell_paras(cell._tc))
+                for tr in element.tr_lst:
+                    self.budget.add_row(len(tr.tc_lst))
+                    for tc in tr.tc_lst:
+                        paras.extend(self._cell_paras(tc))
             else:
                 para = self._para(Paragraph(element, self.word))
                 if para.text:
                     paras.append(para)
         return paras
-
-
-def _distinct_cells(row):
-    """The row's cells, a cell merged over several columns once."""
-    cells = []
-    for cell in row.cells:
-        if not cells or cell._tc is not cells[-1]._tc:
-            cells.append(cell)
-    return cells
 
 
 def _body_blocks(body):
@@ -202,38 +275,33 @@ def _body_blocks(body):
                 yield from _body_blocks(content)
 
 
-def _style_numbering(paragraph: Paragraph):
-    style = paragraph.style
-    while style is not None:
-        properties = style.element.pPr
+def _style_numbering(style):
+    for ancestor in _style_chain(style):
+        properties = ancestor.element.pPr
         if properties is not None and properties.numPr is not None:
             return properties.numPr
-        style = style.base_style
     return None
 
 
-def _heading_depth(paragraph: Paragraph) -> int:
-    name = paragraph.style.name if paragraph.style is not None else ""
+def _style_bold(style) -> bool | None:
+    return next((a.font.bold for a in _style_chain(style) if a.font.bold is not None), None)
+
+
+def _style_chain(style):
+    """The style and the styles it is based on; a chain that loops back (a broken file) is cut there."""
+    seen = set()
+    while style is not None and style.style_id not in seen:
+        seen.add(style.style_id)
+        yield style
+        style = style.base_style
+
+
+def _heading_depth(name: str | None) -> int:
+    name = name or ""
     if name.lower() == "title":
         return 1
     match = _HEADING_STYLE.match(name)
     return int(match.group(1)) if match else 0
-
-
-def _all_bold(paragraph: Paragraph) -> bool:
-    runs = [run for run in paragraph.runs if run.text.strip()]
-    return bool(runs) and all(_run_bold(run, paragraph) for run in runs)
-
-
-def _run_bold(run, paragraph: Paragraph) -> bool:
-    if run.bold is not None:
-        return run.bold
-    for style in (run.style, paragraph.style):
-        while style is not None:
-            if style.font.bold is not None:
-                return style.font.bold
-            style = style.base_style
-    return False
 
 
 def _footnote_ids(paragraph_element) -> list[str]:

@@ -1,0 +1,211 @@
+"""`plangraph cites | basis | agency | person | duplicates | lint`: the graph questions, readable or `--json`.
+
+Each command is a thin layer over `graph.questions`: it opens the store, asks, and prints. A name that fits
+several entities prints the candidates (with their keys, which can be passed back) and exits 2; a name that fits
+none prints why and exits 1.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Callable
+
+from api.commands.store import DEFAULT_STORE
+from graph import questions as q
+from graph.store import Store
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    _command(sub, "cites", "documents and tasks citing a legal document, directly or through a chain",
+             _cites, ("reference", "any form: \"Nghị quyết 57\", \"NQ 57\", \"57-NQ/TW\", \"Quyết định 749\""))
+    _command(sub, "basis", "what a document or task rests on, up to the top of its chains", _basis,
+             ("subject", "a document (doc_id or file name) or a task (FILE#TASK-ID)"))
+    _command(sub, "agency", "what an agency leads, cooperates on, receives and directs; whom it works with",
+             _agency, ("name", "any name or alias: \"Phòng QLKH\", \"Sở KH&CN Quảng Ngãi\""))
+    _command(sub, "person", "what a leader directs", _person, ("name", "e.g. \"Trần Công Hòa\""))
+    dup = _command(sub, "duplicates", "tasks that repeat, recur or overlap, within and across documents",
+                   _duplicates)
+    dup.add_argument("--doc", help="only groups touching this document (doc_id or file name)")
+    dup.add_argument("--task", help="only groups holding this task (FILE#TASK-ID, or a task id)")
+    dup.add_argument("--no-embed", action="store_true", help="judge on wording alone (no embedding model)")
+    lint = sub.add_parser("lint", help="inconsistencies in documents (a file or folder, or the store)")
+    lint.add_argument("path", nargs="?", help="file or folder to read now (default: the documents in --store)")
+    lint.add_argument("--store", default=DEFAULT_STORE)
+    lint.add_argument("--json", action="store_true")
+    lint.set_defaults(func=_lint)
+
+
+def _command(sub: argparse._SubParsersAction, name: str, help_text: str, func: Callable,
+             positional: tuple[str, str] | None = None) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help_text)
+    if positional:
+        parser.add_argument(positional[0], help=positional[1])
+    parser.add_argument("--store", default=DEFAULT_STORE, help="store directory")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.set_defaults(func=lambda args: _answer(args, func))
+    return parser
+
+
+def _answer(args: argparse.Namespace, func: Callable) -> int:
+    store = Store(args.store, validate=False)
+    if not store.documents():
+        print(f"error: the store at {args.store} holds no documents; run `plangraph ingest PATH --store "
+              f"{args.store}` first", file=sys.stderr)
+        return 1
+    try:
+        result = func(store, args)
+    except q.QuestionError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    if args.json:
+        json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(_readable(result))
+    return 2 if isinstance(result, q.Ambiguous) else 0
+
+
+def _cites(store: Store, args: argparse.Namespace):
+    return q.cites(store, args.reference)
+
+
+def _basis(store: Store, args: argparse.Namespace):
+    return q.basis(store, args.subject)
+
+
+def _agency(store: Store, args: argparse.Namespace):
+    return q.agency(store, args.name)
+
+
+def _person(store: Store, args: argparse.Namespace):
+    return q.person(store, args.name)
+
+
+def _duplicates(store: Store, args: argparse.Namespace):
+    return q.duplicates(store, doc=args.doc, task=args.task, embed=not args.no_embed)
+
+
+def _lint(args: argparse.Namespace) -> int:
+    report = q.lint(args.path if args.path else Store(args.store, validate=False))
+    if args.json:
+        json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(_readable(report))
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------ text
+def _readable(result) -> str:
+    for kind, render in _RENDERERS:
+        if isinstance(result, kind):
+            return "\n".join(render(result))
+    raise TypeError(f"no text form for {type(result).__name__}")
+
+
+def _ambiguous_lines(a: q.Ambiguous) -> list[str]:
+    lines = [f"{a.query!r} fits {len(a.candidates)} candidates ({a.what}); say which, by its key:"]
+    for c in a.candidates:
+        details = ", ".join(f"{k} {v}" for k, v in c.details.items() if v)
+        lines.append(f"  {c.label}  ({details}; {c.count})\n    key: {c.key}")
+    return lines
+
+
+def _cites_lines(answer: q.CitesAnswer) -> list[str]:
+    d = answer.document
+    lines = [f"{d.label} — {'; '.join(d.issuers) or 'issuer unknown'}, {d.province or 'national'}, "
+             f"{d.year or 'year unknown'}",
+             f"cited by {len({h.doc_id for h in answer.citing})} documents, "
+             f"{sum(1 for h in answer.citing if h.kind == 'task')} tasks"]
+    for province, documents in answer.groups().items():
+        lines.append(f"\n{province}")
+        for source, hits in documents.items():
+            lines.append(f"  {source}: {hits[0].document}")
+            for hit in hits:
+                who = f"task {hit.task_id}" if hit.kind == "task" else "the document"
+                lines.append(f"    {who} [{hit.relation}{'' if hit.direct else ', through a chain'}]: "
+                             f"{hit.chains[-1] if hit.chains and not hit.direct else hit.chain()}")
+                if hit.sentence:
+                    lines.append(f"      “{_short(hit.sentence, 220)}”")
+            plan = answer.plan_tasks.get(hits[0].doc_id)
+            if plan:
+                lines.append(f"    its {len(plan)} tasks rest on it through the document: {', '.join(plan[:12])}"
+                             + (" …" if len(plan) > 12 else ""))
+    if answer.through:
+        lines.append("\nthrough")
+        for hit in answer.through:
+            lines.append(f"  {hit.chain()} [{hit.relation}] (stated in {hit.source})")
+    return lines
+
+
+def _basis_lines(answer: q.BasisAnswer) -> list[str]:
+    lines = [f"{answer.subject.label} ({answer.source}) rests on {len(answer.basis)} documents"]
+    for document, relation, path in answer.basis:
+        lines.append(f"  {' → '.join(s.label for s in path[1:])} [{relation}]")
+    return lines
+
+
+def _agency_lines(answer: q.AgencyAnswer) -> list[str]:
+    lines = [answer.name + (f" (unit of {answer.parent})" if answer.parent else "")]
+    if answer.aliases:
+        lines.append(f"  also written: {', '.join(answer.aliases)}")
+    for role in q.ROLES:
+        items = answer.roles.get(role, [])
+        if not items:
+            continue
+        lines.append(f"\n{_ROLE_TITLES[role]} ({len(items)})")
+        for source, periods in answer.by_document(role).items():
+            lines.append(f"  {source}")
+            for period, rows in periods.items():
+                lines.append(f"    {period}")
+                for item in rows:
+                    directed = f"  — directed by {', '.join(item.directed_by)}" if item.directed_by else ""
+                    target = " (target)" if item.kind == "target" else ""
+                    lines.append(f"      {item.task_id}{target}: {_short(item.text, 110)}{directed}")
+    if answer.collaborators:
+        lines.append("\nworks with")
+        lines += [f"  {count:3d}  {name}" for name, count in answer.collaborators[:15]]
+    if answer.units:
+        lines.append(f"\nunits: {', '.join(answer.units)}")
+    return lines
+
+
+def _person_lines(answer: q.PersonAnswer) -> list[str]:
+    lines = [f"{answer.name}" + (f" — {'; '.join(answer.titles)}" if answer.titles else ""),
+             f"directs {len(answer.directs)} tasks"]
+    for item in answer.directs:
+        lines.append(f"  {item.source} {item.task_id} [{item.period or '—'}]: {_short(item.text, 110)}")
+    return lines
+
+
+def _duplicates_lines(answer: q.DuplicatesAnswer) -> list[str]:
+    lines = [f"{len(answer.groups)} groups" + ("" if answer.embedded else " (wording only: no embedding model)")]
+    for group in answer.groups:
+        lines.append(f"\n{group.kind} {group.score:.2f}: {group.why}")
+        for source, task_id in group.tasks:
+            lines.append(f"  {source} {task_id}: {_short(answer.texts.get(f'{source}#{task_id}', ''), 110)}")
+    return lines
+
+
+def _lint_lines(report: q.LintReport) -> list[str]:
+    if not report.items:
+        return ["no inconsistencies found"]
+    lines = []
+    for item in report.items:
+        lines.append(f"{item.source}: {item.kind}: {item.detail}")
+        for span in item.spans:
+            lines.append(f"    line {span.line}: “{_short(span.quote, 120)}”")
+    return lines
+
+
+def _short(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+_ROLE_TITLES = {"lead": "leads (chủ trì)", "cooperating": "cooperates on (phối hợp)",
+                "recipient": "receives the results of", "directed_by": "directs"}
+_RENDERERS = ((q.Ambiguous, _ambiguous_lines), (q.CitesAnswer, _cites_lines), (q.BasisAnswer, _basis_lines),
+              (q.AgencyAnswer, _agency_lines), (q.PersonAnswer, _person_lines),
+              (q.DuplicatesAnswer, _duplicates_lines), (q.LintReport, _lint_lines))

@@ -1,0 +1,1030 @@
+"""The graph questions, as services the CLI and the HTTP API both call: who cites what (and through which chain),
+what a document rests on, who is responsible for what, what a leader directs, which tasks repeat, what is
+inconsistent.
+
+Every answer is a typed result with `to_dict()`; a name that fits several entities gives `Ambiguous` with the
+candidates to choose from (pass a candidate's `key` back to pick it); a name that fits none raises
+`QuestionError`.
+
+The answers are computed over a NetworkX view of the store's RDF in `graph.view`'s schema (nodes with `kind` and
+`label`, edges keyed by relation with the named graphs stating them), so `graph.view.cited_by` and
+`collaboration` apply to it. The view is read from the store with a few bulk SPARQL queries (Oxigraph answers
+them in well under a second for hundreds of documents, where parsing every graph into rdflib takes minutes) and
+is kept per store state: a question asked again of an unchanged store reuses it. Each question also exists as a
+parameterised query in `ontology/queries/*.rq` (`run_query`), and the tests hold the two answers equal.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+import networkx as nx
+
+from graph import iri
+from graph.duplicates import DuplicateFinder, DuplicateGroup
+from graph.store import Store
+from graph.view import CITING, KINDS, RELATIONS, ROLE_NAMES, collaboration
+from ingest.agencies import province_of, provinces
+from ingest.citations import find_reference, symbol_type
+from ingest.document import SourceDocument
+from ingest.errors import PlangraphError
+from ingest.keys import agency_key
+from ingest.model import Extraction
+from ingest.text import fold
+from ontology.terms import ID
+
+ROLES = ("lead", "cooperating", "recipient", "directed_by")
+RELATION_OF_EDGE = {"based_on": "basis", "applies": "applies", "amends": "amends"}   # "cites": task or mention
+_SENTENCE_END = re.compile(r"(?<=[.;!?:])\s+(?=[\"“(\-–+•]?[A-ZĐÀ-Ỹ0-9])|\n")
+_MAX_SENTENCE = 400
+_NUMBER = re.compile(r"\d+[a-zđ]?")   # the number a symbol starts with
+_YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)(?![\d/-])")
+
+
+class QuestionError(PlangraphError):
+    """Nothing in the store answers to the name asked about; the message says what was looked for."""
+
+
+# ------------------------------------------------------------------------------------------------ results
+@dataclass
+class Candidate:
+    key: str                               # pass it back as the name to pick this candidate
+    label: str
+    details: dict[str, str | None]         # issuer / province / year, or province / parent
+    count: int                             # citing documents, or tasks with a role
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Ambiguous:
+    query: str
+    what: str                              # "legal document" | "agency" | "person" | "document or task"
+    candidates: list[Candidate]
+
+    def to_dict(self) -> dict:
+        return {"ambiguous": True, "query": self.query, "what": self.what,
+                "candidates": [c.to_dict() for c in self.candidates]}
+
+
+@dataclass
+class LegalDocument:
+    key: str                               # type|symbol|province-or-national|year, as the resolver keyed it
+    iris: list[str]                        # the nodes that are this document (a year-less citation joins it)
+    doc_type: str
+    symbol: str
+    issuers: list[str]
+    province: str | None
+    year: str | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.doc_type} {self.symbol}"
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "label": self.label}
+
+
+@dataclass
+class Step:
+    node: str                              # IRI
+    kind: str                              # legal | document | task
+    label: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Citing:
+    """One document or task that cites the document asked about, directly or through a chain."""
+    kind: str                              # document | task
+    node: str
+    doc_id: str
+    source: str
+    province: str | None
+    document: str                          # the citing document's title (or file name)
+    task_id: str | None
+    text: str                              # the task's text, or the document's title
+    relation: str                          # basis | task | mention: how it cites the first link of its path
+    direct: bool
+    path: list[Step]                       # from the document asked about to this one (a shortest chain)
+    sentence: str                          # the sentence of the citation, from the stored document
+    span: tuple[int, int] | None
+    chains: list[str] = field(default_factory=list)   # every chain it is reached by, as labels
+
+    def chain(self) -> str:
+        return " ← ".join(step.label for step in self.path)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "path": [s.to_dict() for s in self.path], "chain": self.chain()}
+
+
+@dataclass
+class CitesAnswer:
+    reference: str
+    document: LegalDocument
+    citing: list[Citing]
+    through: list[Citing]                  # legal documents on the chains (KH 359 implementing NQ 57)
+    plan_tasks: dict[str, list[str]]       # doc_id -> tasks of a plan that rests on it as its basis
+
+    def groups(self) -> dict[str, dict[str, list[Citing]]]:
+        """province -> citing document's file -> its citations (the document first, then its tasks)."""
+        grouped: dict[str, dict[str, list[Citing]]] = defaultdict(lambda: defaultdict(list))
+        for hit in sorted(self.citing, key=lambda h: (h.province or "", h.source, h.kind != "document",
+                                                      h.task_id or "")):
+            grouped[hit.province or "national"][hit.source].append(hit)
+        return {p: dict(docs) for p, docs in grouped.items()}
+
+    def to_dict(self) -> dict:
+        return {"reference": self.reference, "document": self.document.to_dict(),
+                "groups": {p: {s: [h.to_dict() for h in hits] for s, hits in docs.items()}
+                           for p, docs in self.groups().items()},
+                "through": [h.to_dict() for h in self.through], "plan_tasks": self.plan_tasks}
+
+
+@dataclass
+class BasisAnswer:
+    """What a document or task rests on: every legal document up its chains, each with the path to it."""
+    subject: Step
+    source: str
+    basis: list[tuple[Step, str, list[Step]]]   # (legal document, relation of its first link, path to it)
+
+    def to_dict(self) -> dict:
+        return {"subject": self.subject.to_dict(), "source": self.source,
+                "basis": [{"document": d.to_dict(), "relation": rel, "path": [s.to_dict() for s in path],
+                           "chain": " → ".join(s.label for s in path), "depth": len(path) - 1}
+                          for d, rel, path in self.basis]}
+
+
+@dataclass
+class RoleItem:
+    kind: str                              # task | target
+    node: str
+    doc_id: str
+    source: str
+    task_id: str
+    text: str
+    period: str | None
+    section: str | None
+    directed_by: list[str]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class AgencyAnswer:
+    agency: str                            # IRI
+    name: str
+    aliases: list[str]
+    province: str | None
+    parent: str | None
+    roles: dict[str, list[RoleItem]]       # lead | cooperating | recipient | directed_by -> items
+    collaborators: list[tuple[str, int]]   # (agency name, shared tasks), most first
+    units: list[str]                       # agencies that are units of this one
+
+    def by_document(self, role: str) -> dict[str, dict[str, list[RoleItem]]]:
+        """file -> period -> items, for one role."""
+        grouped: dict[str, dict[str, list[RoleItem]]] = defaultdict(lambda: defaultdict(list))
+        for item in self.roles.get(role, []):
+            grouped[item.source][item.period or "—"].append(item)
+        return {s: dict(periods) for s, periods in grouped.items()}
+
+    def to_dict(self) -> dict:
+        return {"agency": self.agency, "name": self.name, "aliases": self.aliases, "province": self.province,
+                "parent": self.parent, "units": self.units,
+                "roles": {r: [i.to_dict() for i in items] for r, items in self.roles.items()},
+                "by_document": {r: {s: {p: [i.task_id for i in items] for p, items in periods.items()}
+                                    for s, periods in self.by_document(r).items()} for r in self.roles},
+                "collaborators": [{"name": n, "shared_tasks": c} for n, c in self.collaborators]}
+
+
+@dataclass
+class PersonAnswer:
+    person: str
+    name: str
+    aliases: list[str]
+    titles: list[str]
+    directs: list[RoleItem]
+
+    def to_dict(self) -> dict:
+        return {"person": self.person, "name": self.name, "aliases": self.aliases, "titles": self.titles,
+                "directs": [i.to_dict() for i in self.directs]}
+
+
+@dataclass
+class DuplicatesAnswer:
+    groups: list[DuplicateGroup]
+    texts: dict[str, str]                  # "source#task id" -> task text
+    embedded: bool                         # whether meaning (embeddings) was used, or wording alone
+
+    def to_dict(self) -> dict:
+        return {"embedded": self.embedded,
+                "groups": [{**g.to_dict(), "texts": [self.texts.get(f"{s}#{t}", "") for s, t in g.tasks]}
+                           for g in self.groups]}
+
+
+@dataclass
+class LintSpan:
+    start: int
+    end: int
+    line: int
+    quote: str
+
+
+@dataclass
+class LintItem:
+    source: str
+    kind: str
+    detail: str
+    symbols: list[str]
+    spans: list[LintSpan]
+
+
+@dataclass
+class LintReport:
+    items: list[LintItem] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"anomalies": [asdict(i) for i in self.items]}
+
+
+# ------------------------------------------------------------------------------------------------ the view
+@dataclass
+class _Citation:
+    citer: str
+    cited: str
+    relation: str
+    graph: str
+    start: int
+    end: int
+
+
+@dataclass
+class QuestionGraph:
+    """The store's graph as the questions read it, built once per store state."""
+    view: nx.MultiDiGraph
+    documents: dict[str, dict]             # document IRI -> doc_id, source, title, province
+    tasks: dict[str, dict]                 # task/target IRI -> doc IRI, id, text, period, section, start, end
+    legal: dict[str, dict]                 # legal IRI -> type, symbol, aliases, issuers
+    agencies: dict[str, dict]              # agency IRI -> name, aliases, province, parent
+    people: dict[str, dict]                # person IRI -> name, aliases, titles
+    citations: dict[tuple[str, str], list[_Citation]]       # (citer, cited) -> its qualified citations
+    mentions: dict[tuple[str, str], list[tuple[int, int]]]   # (legal IRI, graph) -> spans citing it there
+    graph_doc: dict[str, str]              # named graph IRI -> document IRI
+    _collaboration: nx.Graph | None = None
+    _agency_keys: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None
+    _texts: dict[str, SourceDocument] = field(default_factory=dict)
+    _realized: dict[str, set[str]] = field(default_factory=dict)
+    _by_number: dict[str, list[str]] | None = None
+
+    def legal_by_number(self, number: str) -> list[str]:
+        """The legal nodes whose symbol starts with `number` ("57" -> 57-NQ/TW, 57/2024/NĐ-CP, ...)."""
+        if self._by_number is None:
+            index: dict[str, list[str]] = defaultdict(list)
+            for node, entry in self.legal.items():
+                leading = {m.group(0) for symbol in entry["symbols"] if (m := _NUMBER.match(fold(symbol)))}
+                for value in leading:
+                    index[value].append(node)
+            self._by_number = dict(index)
+        return self._by_number.get(fold(number), [])
+
+    def realizations(self, node: str) -> set[str]:
+        """The documents a legal node is the number of, or the legal node a document's number is (memoised:
+        a much-cited node has thousands of in-edges to look through)."""
+        if node not in self._realized:
+            ahead = {t for _s, t, rel in self.view.out_edges(node, keys=True) if rel == "realizes"}
+            behind = {s for s, _t, rel in self.view.in_edges(node, keys=True) if rel == "realizes"}
+            self._realized[node] = ahead | behind
+        return self._realized[node]
+
+    def source_document(self, store: Store, doc_id: str) -> SourceDocument:
+        """The stored SourceDocument (read once: the sentences of citations are cut from it)."""
+        if doc_id not in self._texts:
+            self._texts[doc_id] = store.document(doc_id)
+        return self._texts[doc_id]
+
+    def agency_keys(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """(canonical name key -> agencies, key of any name or alias without parent and province -> agencies)."""
+        if self._agency_keys is None:
+            exact: dict[str, set[str]] = defaultdict(set)
+            loose: dict[str, set[str]] = defaultdict(set)
+            for node, entry in self.agencies.items():
+                for name in entry["names"]:
+                    exact[agency_key(name)].add(node)
+                for form in entry["names"] | entry["aliases"]:
+                    loose[agency_key(_without_place(form))].add(node)
+            self._agency_keys = dict(exact), dict(loose)
+        return self._agency_keys
+
+    def collaboration(self) -> nx.Graph:
+        if self._collaboration is None:
+            self._collaboration = collaboration(self.view)
+        return self._collaboration
+
+    def label(self, node: str) -> str:
+        return self.view.nodes[node].get("label", node) if node in self.view else node
+
+    def kind(self, node: str) -> str | None:
+        return self.view.nodes[node].get("kind") if node in self.view else None
+
+
+_VIEWS: dict[tuple[str, tuple[str, ...]], QuestionGraph] = {}
+_FINDERS: dict[tuple[str, tuple[str, ...], bool], DuplicateFinder] = {}
+
+
+def _state(store: Store) -> tuple[str, tuple[str, ...]]:
+    return str(store.path.resolve()), tuple(sorted(e.graph_file for e in store.documents()))
+
+
+def question_graph(store: Store) -> QuestionGraph:
+    """The view of `store` in its current state (built on first use, then reused until the store changes)."""
+    state = _state(store)
+    if state not in _VIEWS:
+        for old in [k for k in _VIEWS if k[0] == state[0]]:
+            del _VIEWS[old]
+        _VIEWS[state] = _load(store)
+    return _VIEWS[state]
+
+
+def _rows(store: Store, sparql: str) -> list[dict[str, str]]:
+    result = store.query(sparql)
+    assert isinstance(result, list)
+    return result
+
+
+def _load(store: Store) -> QuestionGraph:
+    view = nx.MultiDiGraph()
+    _load_nodes(store, view)
+    _load_edges(store, view)
+    documents = _load_documents(store)
+    graph_doc = {str(iri.graph_iri(d["doc_id"])): node for node, d in documents.items()}
+    agencies = _load_agencies(store)
+    return QuestionGraph(view, documents, _load_tasks(store), _load_legal(store, agencies), agencies,
+                         _load_people(store), _load_citations(store), _load_legal_mentions(store), graph_doc)
+
+
+def _load_nodes(store: Store, view: nx.MultiDiGraph) -> None:
+    kinds = " ".join(f"<{cls}>" for cls, _kind in KINDS)
+    rank = {str(cls): n for n, (cls, _kind) in enumerate(KINDS)}
+    kind_of: dict[str, tuple[int, str]] = {}
+    for row in _rows(store, f"SELECT DISTINCT ?s ?class WHERE {{ ?s a ?class . VALUES ?class {{ {kinds} }} }}"):
+        found = (rank[row["class"]], dict((str(c), k) for c, k in KINDS)[row["class"]])
+        kind_of[row["s"]] = min(kind_of.get(row["s"], found), found)   # the first kind listed wins
+    labels: dict[str, str] = {}
+    for predicate in ("dcterms:identifier", "dcterms:title", "eli:id_local", "skos:prefLabel"):   # last wins
+        for row in _rows(store, f"SELECT ?s (MIN(?l) AS ?label) WHERE {{ ?s {predicate} ?l }} GROUP BY ?s"):
+            labels[row["s"]] = row["label"]
+    for node, (_rank, kind) in kind_of.items():
+        view.add_node(node, kind=kind, label=labels.get(node, node.rsplit("/", 1)[-1]))
+
+
+def _add_edge(view: nx.MultiDiGraph, source: str, target: str, relation: str, graph: str) -> None:
+    if source not in view or target not in view:
+        return
+    if view.has_edge(source, target, key=relation):
+        view.edges[source, target, relation]["graphs"].add(graph)
+    else:
+        view.add_edge(source, target, key=relation, relation=relation, graphs={graph})
+
+
+def _load_edges(store: Store, view: nx.MultiDiGraph) -> None:
+    names = {str(p): name for p, name in RELATIONS.items()}
+    predicates = " ".join(f"<{p}>" for p in names)
+    for row in _rows(store, f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?p {{ {predicates} }} }}"):
+        _add_edge(view, row["s"], row["o"], names[row["p"]], row["g"])
+    roles = {str(r): name for r, name in ROLE_NAMES.items()}
+    for row in _rows(store, """SELECT ?g ?owner ?agent ?role WHERE { GRAPH ?g {
+            ?owner prov:qualifiedAssociation ?a . ?a prov:agent ?agent ; prov:hadRole ?role } }"""):
+        if row["role"] in roles:
+            _add_edge(view, row["owner"], row["agent"], roles[row["role"]], row["g"])
+
+
+def _load_documents(store: Store) -> dict[str, dict]:
+    by_id = {e.doc_id: e for e in store.documents()}
+    out = {}
+    for row in _rows(store, """SELECT ?d (MIN(?t) AS ?title) (MIN(?p) AS ?province) WHERE { ?d a pg:Document .
+            OPTIONAL { ?d dcterms:title ?t } OPTIONAL { ?d pg:province ?p } } GROUP BY ?d"""):
+        doc_id = row["d"].rsplit("/", 1)[-1]
+        if doc_id in by_id:
+            out[row["d"]] = {"doc_id": doc_id, "source": by_id[doc_id].source, "title": row.get("title"),
+                             "province": row.get("province")}
+    return out
+
+
+def _load_tasks(store: Store) -> dict[str, dict]:
+    out = {}
+    for row in _rows(store, """SELECT ?t ?doc ?id ?text ?period ?section ?start ?end WHERE {
+            { ?t p-plan:isStepOfPlan ?doc } UNION { ?t pg:targetOf ?doc }
+            ?t dcterms:identifier ?id ; dcterms:description ?text ; prov:wasDerivedFrom ?m .
+            ?m pg:start ?start ; pg:end ?end .
+            OPTIONAL { ?t pg:period ?period } OPTIONAL { ?t pg:section ?section } }"""):
+        out[row["t"]] = {"doc": row["doc"], "id": row["id"], "text": row["text"], "period": row.get("period"),
+                         "section": row.get("section"), "start": int(row["start"]), "end": int(row["end"])}
+    return out
+
+
+def _load_legal(store: Store, agencies: dict[str, dict]) -> dict[str, dict]:
+    """Symbols, types and issuers of the legal resources; the type and issuer nodes' labels are joined here,
+    since Oxigraph walks a path into nodes every graph describes (a document type) slowly over the union."""
+    entries = _collect(store, "eli:LegalResource", {"symbols": "eli:id_local|skos:altLabel",
+                                                    "types": "eli:type_document", "issuers": "eli:passed_by"})
+    type_names = {r["c"]: r["v"] for r in _rows(store, "SELECT DISTINCT ?c ?v WHERE { ?c a skos:Concept ; "
+                                                       "skos:prefLabel ?v }")}
+    for entry in entries.values():
+        entry["types"] = {type_names.get(t, t) for t in entry["types"]}
+        entry["issuers"] = {min(agencies[a]["names"]) if a in agencies else a for a in entry["issuers"]}
+    return {node: entry for node, entry in entries.items() if entry["symbols"]}
+
+
+def _load_agencies(store: Store) -> dict[str, dict]:
+    entries = _collect(store, "org:Organization", {"names": "skos:prefLabel", "aliases": "skos:altLabel",
+                                                   "provinces": "pg:province", "parents": "org:subOrganizationOf"})
+    for entry in entries.values():
+        entry["province"] = min(entry.pop("provinces"), default=None)
+        entry["parent"] = min(entry.pop("parents"), default=None)
+    return {node: entry for node, entry in entries.items() if entry["names"]}
+
+
+def _load_people(store: Store) -> dict[str, dict]:
+    entries = _collect(store, "prov:Person", {"names": "skos:prefLabel", "aliases": "skos:altLabel",
+                                              "titles": "schema:jobTitle"})
+    return {node: entry for node, entry in entries.items() if entry["names"]}
+
+
+def _collect(store: Store, rdf_class: str, fields: dict[str, str]) -> dict[str, dict[str, set[str]]]:
+    """node -> field -> values, one DISTINCT query per field (one query joining them all multiplies the rows
+    of every graph that states each value)."""
+    out: dict[str, dict[str, set[str]]] = defaultdict(lambda: {name: set() for name in fields})
+    for name, path in fields.items():
+        for row in _rows(store, f"SELECT DISTINCT ?s ?v WHERE {{ ?s a {rdf_class} ; {path} ?v }}"):
+            out[row["s"]][name].add(row["v"])
+    return dict(out)
+
+
+def _load_citations(store: Store) -> dict[tuple[str, str], list[_Citation]]:
+    out: dict[tuple[str, str], list[_Citation]] = defaultdict(list)
+    for row in _rows(store, """SELECT ?g ?citer ?cited ?relation ?start ?end WHERE { GRAPH ?g {
+            ?citer pg:qualifiedCitation ?c . ?c pg:citedResource ?cited ; pg:relation ?relation ;
+            prov:wasDerivedFrom ?m . ?m pg:start ?start ; pg:end ?end } }"""):
+        out[(row["citer"], row["cited"])].append(_Citation(row["citer"], row["cited"], row["relation"], row["g"],
+                                                           int(row["start"]), int(row["end"])))
+    return dict(out)
+
+
+def _load_legal_mentions(store: Store) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    out: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for row in _rows(store, """SELECT ?g ?l ?start ?end WHERE { GRAPH ?g { ?l a eli:LegalResource ;
+            prov:wasDerivedFrom ?m . ?m a pg:Mention ; pg:start ?start ; pg:end ?end } }"""):
+        out[(row["l"], row["g"])].append((int(row["start"]), int(row["end"])))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+# ------------------------------------------------------------------------------------------------ sentences
+def sentence_around(doc: SourceDocument, start: int, end: int) -> str:
+    """The sentence (or table cell) of `doc` that holds the span, on one line."""
+    low, high = _enclosing(doc, start, end)
+    text = doc.text
+    left = max([low] + [m.end() for m in _SENTENCE_END.finditer(text, low, start)])
+    right_match = _SENTENCE_END.search(text, end, high)
+    right = right_match.start() if right_match else high
+    if left < start - _MAX_SENTENCE:   # a run-on paragraph: cut at a word boundary near the limit
+        left = text.find(" ", start - _MAX_SENTENCE, start) + 1 or start - _MAX_SENTENCE
+    if right > end + _MAX_SENTENCE:
+        space = text.rfind(" ", end, end + _MAX_SENTENCE)
+        right = space if space > 0 else end + _MAX_SENTENCE
+    return " ".join(text[left:right].split())
+
+
+def _enclosing(doc: SourceDocument, start: int, end: int) -> tuple[int, int]:
+    for block in doc.blocks:
+        if block.start <= start < block.end:
+            for row in block.rows:
+                for cell in row.cells:
+                    if cell.start <= start < cell.end:
+                        return cell.start, max(cell.end, end)
+            return block.start, max(block.end, end)
+    return 0, len(doc.text)
+
+
+def _sentence(store: Store, qg: QuestionGraph, doc_id: str, span: tuple[int, int] | None) -> str:
+    if span is None:
+        return ""
+    try:
+        return sentence_around(qg.source_document(store, doc_id), *span)
+    except KeyError:
+        return ""
+
+
+# ------------------------------------------------------------------------------------------------ cites
+def resolve_legal(store: Store, reference: str) -> LegalDocument | Ambiguous:
+    """The legal document a reference names, in any surface form ("NQ 57", "57-NQ/TW", "nghi quyet so 57",
+    "Quyết định 749/QĐ-TTg", a key); a year ("… năm 2021") or a province narrows it."""
+    qg = question_graph(store)
+    found = _legal_candidates(qg, reference)
+    if not found:
+        raise QuestionError(f"no legal document in the store at {store.path} matches {reference!r} "
+                            f"(try the symbol as printed, e.g. \"57-NQ/TW\" or \"Quyết định 749/QĐ-TTg\")")
+    documents = _merge_yearless(qg, found)
+    documents = _narrow(documents, reference)
+    if len(documents) == 1:
+        return documents[0]
+    return Ambiguous(reference, "legal document", [
+        Candidate(d.key, d.label, {"issuer": "; ".join(d.issuers) or None, "province": d.province or "national",
+                                   "year": d.year}, _citing_documents(qg, d.iris))
+        for d in sorted(documents, key=lambda d: (d.province or "", d.year or "", d.symbol))])
+
+
+def _legal_candidates(qg: QuestionGraph, reference: str) -> list[str]:
+    if "|" in reference:
+        node = str(iri.legal_iri(reference))
+        return [node] if node in qg.legal else []
+    refs = find_reference(reference)
+    if not refs:
+        return []
+    ref = refs[0]
+    wanted_symbol = fold(ref.symbol) if ref.symbol else None
+    out = []
+    for node in qg.legal_by_number(ref.number):
+        entry = qg.legal[node]
+        symbols = {fold(s) for s in entry["symbols"]}
+        if wanted_symbol:
+            if wanted_symbol not in symbols:
+                continue
+        elif not any(re.match(rf"{re.escape(ref.number)}(?:/\d{{4}})?[/-]", s) for s in symbols):
+            continue
+        types = entry["types"] | {t for s in entry["symbols"] if (t := symbol_type(s))}
+        if ref.doc_type and ref.doc_type not in types:
+            continue
+        out.append(node)
+    return out
+
+
+def _identity(qg: QuestionGraph, node: str) -> LegalDocument:
+    """Type, symbol, place and year of a legal node; the place and year are read from its IRI, which
+    `graph.iri` mints from the key as legal/{type}/{symbol}/{province|national}/{year}."""
+    entry = qg.legal[node]
+    place, year = node[len(str(ID)):].split("/")[-2:]
+    symbol = qg.label(node)
+    # the type the symbol's code names, as ingest.keys keys it; else the type word printed
+    doc_type = symbol_type(symbol) or (sorted(entry["types"])[0] if entry["types"] else "?")
+    province = None if place == "national" else _province_from_slug(place)
+    year_part = None if year == iri.UNKNOWN else year
+    return LegalDocument("|".join([doc_type, symbol, province or "national", year_part or ""]), [node], doc_type,
+                         symbol, sorted(entry["issuers"]), province, year_part)
+
+
+@lru_cache(maxsize=1)
+def _province_slugs() -> dict[str, str]:
+    return {iri.slug(name): name for name, _prefix in set(provinces().values())}
+
+
+def _province_from_slug(place: str) -> str:
+    return _province_slugs().get(place, place)
+
+
+def _merge_yearless(qg: QuestionGraph, nodes: list[str]) -> list[LegalDocument]:
+    """A citation printed without a date (or year) joins the one dated document of the same type, symbol and
+    place, as `graph.keys` does within a document; across documents the store keeps them as two nodes."""
+    documents = [_identity(qg, n) for n in nodes]
+    dated = [d for d in documents if d.year]
+    merged = list(dated)
+    for d in documents:
+        if d.year:
+            continue
+        same = [x for x in dated if (fold(x.doc_type), fold(x.symbol), x.province) ==
+                (fold(d.doc_type), fold(d.symbol), d.province)]
+        if len(same) == 1:
+            same[0].iris.extend(d.iris)
+            same[0].issuers = sorted(set(same[0].issuers) | set(d.issuers))
+        else:
+            merged.append(d)
+    return merged
+
+
+def _narrow(documents: list[LegalDocument], reference: str) -> list[LegalDocument]:
+    """Keep the candidates of the year or province the reference names, when it names one."""
+    without_symbol = re.sub(r"\d+(?:/\d{4})?[/-][\w/&.-]+", " ", reference)
+    year = _YEAR.search(without_symbol)
+    if year:
+        documents = [d for d in documents if d.year == year.group(1)] or documents
+    place = province_of(reference)
+    if place:
+        documents = [d for d in documents if d.province == place[0]] or documents
+    return documents
+
+
+def _citing_documents(qg: QuestionGraph, nodes: list[str]) -> int:
+    return len({_document_of(qg, s) for n in nodes for s, _t, rel in qg.view.in_edges(n, keys=True)
+                if rel in CITING} - {None})
+
+
+def _document_of(qg: QuestionGraph, node: str) -> str | None:
+    if node in qg.documents:
+        return node
+    task = qg.tasks.get(node)
+    return task["doc"] if task else None
+
+
+def cites(store: Store, reference: str) -> CitesAnswer | Ambiguous:
+    """Every document and task citing the legal document `reference` names, directly or through documents that
+    implement it or rest on it, with the path, the relation and the source sentence."""
+    resolved = resolve_legal(store, reference)
+    if isinstance(resolved, Ambiguous):
+        return resolved
+    qg = question_graph(store)
+    reached = _walk_citers(qg, resolved.iris, resolved.label)
+    citing, through = [], []
+    for node, path in reached.items():
+        hit = _citing(store, qg, node, path)
+        if hit is not None:
+            hit.chains = _chains(qg, node, reached, resolved.iris)
+            (through if hit.kind == "legal" else citing).append(hit)
+    plan = {qg.documents[h.node]["doc_id"]: _plan_tasks(qg, h.node)
+            for h in citing if h.kind == "document" and h.relation == "basis"}
+    return CitesAnswer(reference, resolved, citing, sorted(through, key=lambda h: len(h.path)),
+                       {d: tasks for d, tasks in plan.items() if tasks})
+
+
+def _walk_citers(qg: QuestionGraph, starts: list[str], label: str) -> dict[str, list[Step]]:
+    """Breadth first from the cited nodes against the citing edges; a document and the legal resource it
+    realizes are one (as in `graph.view.cited_by`). Each node found keeps its shortest path from a start."""
+    paths: dict[str, list[Step]] = {s: [Step(s, "legal", label)] for s in starts}
+    queue = list(starts)
+    found: dict[str, list[Step]] = {}
+    while queue:
+        current = queue.pop(0)
+        for same in qg.realizations(current):
+            if same not in paths:
+                paths[same] = paths[current]
+                queue.append(same)
+        for citer, _target, relation in qg.view.in_edges(current, keys=True):
+            if relation in CITING and citer not in paths:
+                paths[citer] = [*paths[current], Step(citer, qg.kind(citer) or "", _step_label(qg, citer))]
+                found[citer] = paths[citer]
+                queue.append(citer)
+    return found
+
+
+def _chains(qg: QuestionGraph, node: str, reached: dict[str, list[Step]], starts: list[str]) -> list[str]:
+    """One chain per link by which `node` reaches the document asked about (directly, through KH 359, ...)."""
+    chains = set()
+    for _s, cited, relation in qg.view.out_edges(node, keys=True):
+        if relation not in CITING:
+            continue
+        for same in _cited_nodes(qg, cited):
+            if same in starts:
+                chains.add(" ← ".join([reached.get(same, [Step(same, "legal", _step_label(qg, same))])[0].label,
+                                       _step_label(qg, node)]))
+            elif same in reached:
+                chains.add(" ← ".join([s.label for s in reached[same]] + [_step_label(qg, node)]))
+    return sorted(chains, key=lambda c: (c.count("←"), c))
+
+
+def _step_label(qg: QuestionGraph, node: str) -> str:
+    kind = qg.kind(node)
+    if kind == "legal":
+        types = qg.legal.get(node, {}).get("types") or {""}
+        return f"{sorted(types)[0]} {qg.label(node)}".strip()
+    if kind == "document":
+        doc = qg.documents.get(node, {})
+        return doc.get("title") or doc.get("source") or qg.label(node)
+    if kind == "task":
+        return f"task {qg.tasks.get(node, {}).get('id', qg.label(node))}"
+    return qg.label(node)
+
+
+def _citing(store: Store, qg: QuestionGraph, node: str, path: list[Step]) -> Citing | None:
+    kind = qg.kind(node)
+    cited = path[-2].node
+    if kind == "legal":
+        return _through(store, qg, node, cited, path)
+    doc_node = _document_of(qg, node)
+    if doc_node is None or doc_node not in qg.documents:
+        return None
+    doc = qg.documents[doc_node]
+    citation = _best_citation(qg, node, _cited_nodes(qg, cited))
+    relation = citation.relation if citation else _relation_of(qg, node, cited)
+    span = (citation.start, citation.end) if citation else None
+    task = qg.tasks.get(node)
+    return Citing(kind or "", node, doc["doc_id"], doc["source"], doc["province"], doc["title"] or doc["source"],
+                  task["id"] if task else None, task["text"] if task else (doc["title"] or doc["source"]),
+                  relation, len(path) == 2, path, _sentence(store, qg, doc["doc_id"], span), span)
+
+
+def _cited_nodes(qg: QuestionGraph, node: str) -> set[str]:
+    """A node and the ones it is the same document as (its realizations)."""
+    return {node} | qg.realizations(node)
+
+
+def _best_citation(qg: QuestionGraph, citer: str, cited: set[str]) -> _Citation | None:
+    found = [c for target in cited for c in qg.citations.get((citer, target), [])]
+    order = {"basis": 0, "task": 1, "mention": 2}
+    return min(found, key=lambda c: (order.get(c.relation, 3), c.start), default=None)
+
+
+def _relation_of(qg: QuestionGraph, citer: str, cited: str) -> str:
+    for target in _cited_nodes(qg, cited):
+        for key in qg.view.get_edge_data(citer, target, default={}):
+            if key in CITING:
+                return RELATION_OF_EDGE.get(key, "task" if qg.kind(citer) == "task" else "mention")
+    return "mention"
+
+
+def _through(store: Store, qg: QuestionGraph, node: str, cited: str, path: list[Step]) -> Citing:
+    """A legal document on the chain: the sentence is where a document says it implements the next one."""
+    edge = next((qg.view.edges[node, t, k] for t in _cited_nodes(qg, cited)
+                 for k in qg.view.get_edge_data(node, t, default={}) if k in CITING), {"graphs": set(), "relation": ""})
+    graph = sorted(edge["graphs"])[0] if edge["graphs"] else ""
+    doc_node = qg.graph_doc.get(graph)
+    doc = qg.documents.get(doc_node or "", {})
+    span = _implementing_span(store, qg, node, cited, graph, doc.get("doc_id"))
+    identity = _identity(qg, node) if node in qg.legal else None
+    return Citing("legal", node, doc.get("doc_id", ""), doc.get("source", ""),
+                  identity.province if identity else None, doc.get("title") or doc.get("source", ""), None,
+                  _step_label(qg, node), RELATION_OF_EDGE.get(edge["relation"], edge["relation"]), len(path) == 2,
+                  path, _sentence(store, qg, doc["doc_id"], span) if doc else "", span)
+
+
+def _implementing_span(store: Store, qg: QuestionGraph, node: str, cited: str, graph: str,
+                       doc_id: str | None) -> tuple[int, int] | None:
+    """The citation of `node` in `graph` whose sentence names `cited` (the statement of the link)."""
+    spans = qg.mentions.get((node, graph), [])
+    if not spans or doc_id is None:
+        return None
+    wanted = fold(qg.label(cited))
+    for span in spans:
+        if wanted in fold(_sentence(store, qg, doc_id, span)):
+            return span
+    return spans[0]
+
+
+def _plan_tasks(qg: QuestionGraph, doc_node: str) -> list[str]:
+    return sorted(qg.tasks[s]["id"] for s, _t, rel in qg.view.in_edges(doc_node, keys=True)
+                  if rel == "step_of" and s in qg.tasks)
+
+
+# ------------------------------------------------------------------------------------------------ basis
+def basis(store: Store, doc_or_task: str) -> BasisAnswer | Ambiguous:
+    """What a document (doc_id, file name) or a task ("FILE#TASK-ID" or a task id) rests on, up to the top of
+    every chain: its citations, what they implement or amend, and what the documents it cites rest on."""
+    qg = question_graph(store)
+    subject = _subject(qg, doc_or_task)
+    if isinstance(subject, Ambiguous):
+        return subject
+    found = _walk_basis(qg, subject)
+    doc = qg.documents.get(_document_of(qg, subject) or "", {})
+    start = Step(subject, qg.kind(subject) or "", _step_label(qg, subject))
+    chains = [(Step(path[-1].node, "legal", path[-1].label), _first_relation(qg, subject, path), [start, *path])
+              for node, path in found.items() if qg.kind(node) == "legal"]
+    return BasisAnswer(start, doc.get("source", ""), sorted(chains, key=lambda c: (len(c[2]), c[0].label)))
+
+
+def _first_relation(qg: QuestionGraph, subject: str, path: list[Step]) -> str:
+    """How the subject (or, for what a task rests on through its document, that document) cites the chain."""
+    first = path[0].node
+    task = qg.tasks.get(subject)
+    if task and not any(k in CITING for t in _cited_nodes(qg, first)
+                        for k in qg.view.get_edge_data(subject, t, default={})):
+        return _relation_of(qg, task["doc"], first)
+    return _relation_of(qg, subject, first)
+
+
+def _subject(qg: QuestionGraph, name: str) -> str | Ambiguous:
+    source, _, task_id = name.partition("#")
+    docs = [n for n, d in qg.documents.items() if name in (d["doc_id"], d["source"]) or source == d["source"]]
+    if task_id:
+        tasks = [n for n, t in qg.tasks.items() if t["doc"] in docs and t["id"] == task_id]
+    else:
+        tasks = [n for n, t in qg.tasks.items() if t["id"] == name]
+        if docs and not tasks:
+            return docs[0]
+    if len(tasks) == 1:
+        return tasks[0]
+    if tasks:
+        return Ambiguous(name, "document or task", [
+            Candidate(f"{qg.documents[qg.tasks[t]['doc']]['source']}#{qg.tasks[t]['id']}", qg.tasks[t]["text"][:80],
+                      {"document": qg.documents[qg.tasks[t]["doc"]]["source"]}, 1) for t in tasks])
+    raise QuestionError(f"no document or task {name!r} in the store (name a document by doc_id or file name, "
+                        f"a task as FILE#TASK-ID)")
+
+
+def _walk_basis(qg: QuestionGraph, subject: str) -> dict[str, list[Step]]:
+    """Breadth first along the citing edges from the subject (a task also rests on its document's basis)."""
+    starts = [subject]
+    task = qg.tasks.get(subject)
+    if task and task["doc"] in qg.view:
+        starts.append(task["doc"])
+    paths: dict[str, list[Step]] = {s: [] for s in starts}
+    queue, found = list(starts), {}
+    while queue:
+        current = queue.pop(0)
+        for same in qg.realizations(current):
+            if same not in paths:
+                paths[same] = paths[current]
+                queue.append(same)
+        for _s, cited, relation in qg.view.out_edges(current, keys=True):
+            if relation in CITING and cited not in paths:
+                paths[cited] = [*paths[current], Step(cited, qg.kind(cited) or "", _step_label(qg, cited))]
+                found[cited] = paths[cited]
+                queue.append(cited)
+    return found
+
+
+# ------------------------------------------------------------------------------------------------ agency
+def resolve_agency(store: Store, name: str) -> str | Ambiguous:
+    """The agency IRI a name means: its canonical name or any alias, abbreviations written out ("Phòng QLKH"),
+    with or without the province ("Sở KH&CN Quảng Ngãi"); several agencies across provinces -> Ambiguous."""
+    qg = question_graph(store)
+    if name in qg.agencies:
+        return name
+    matches = _agency_matches(qg, name)
+    if not matches:
+        raise QuestionError(f"no agency in the store is called {name!r} (any alias or abbreviation works, "
+                            f"e.g. \"Phòng QLKH\" or \"Sở KH&CN Quảng Ngãi\")")
+    if len(matches) == 1:
+        return matches[0]
+    return Ambiguous(name, "agency", [
+        Candidate(a, _agency_name(qg, a), {"province": qg.agencies[a]["province"],
+                                           "parent": _agency_name(qg, qg.agencies[a]["parent"])
+                                           if qg.agencies[a]["parent"] else None},
+                  sum(1 for _s, _t, r in qg.view.in_edges(a, keys=True) if r in ROLES)) for a in matches])
+
+
+def _agency_matches(qg: QuestionGraph, name: str) -> list[str]:
+    """Exact canonical names first, then aliases and names without their parent or province."""
+    place = province_of(name)
+    exact_keys, loose_keys = qg.agency_keys()
+    exact = sorted(exact_keys.get(agency_key(name), ()))
+    if exact:
+        return exact
+    loose = sorted(loose_keys.get(agency_key(_without_place(name)), ()))
+    if place:
+        loose = [a for a in loose if qg.agencies[a]["province"] == place[0]]
+    return loose
+
+
+def _without_place(name: str) -> str:
+    """A name without its parent in brackets and its province ("Phòng QLKH (Sở …)" -> "Phòng QLKH")."""
+    name = re.sub(r"\s*\([^)]*\)", "", name)
+    found = province_of(name)
+    if found:
+        name = re.sub(rf"[,\s]*(?:tỉnh|thành phố|TP\.?)?\s*{re.escape(found[0])}\s*$", "", name, flags=re.I)
+    return re.sub(r"[,\s]+(?:tỉnh|Tỉnh)$", "", name).strip(" ,")
+
+
+def _agency_name(qg: QuestionGraph, node: str) -> str:
+    entry = qg.agencies.get(node)
+    return sorted(entry["names"])[0] if entry else qg.label(node)
+
+
+def agency(store: Store, name: str) -> AgencyAnswer | Ambiguous:
+    """What an agency leads, cooperates on, receives and directs, by document and period, with who directs
+    each task; the agencies it works with and how often."""
+    resolved = resolve_agency(store, name)
+    if isinstance(resolved, Ambiguous):
+        return resolved
+    qg = question_graph(store)
+    roles: dict[str, list[RoleItem]] = {}
+    for owner, _agent, role in qg.view.in_edges(resolved, keys=True):
+        if role in ROLES and owner in qg.tasks:
+            roles.setdefault(role, []).append(_role_item(qg, owner))
+    for items in roles.values():
+        items.sort(key=lambda i: (i.source, i.period or "", i.task_id))
+    network = qg.collaboration()
+    collaborators = sorted(((_agency_name(qg, other), data["weight"]) for other, data in network[resolved].items()),
+                           key=lambda x: (-x[1], x[0])) if resolved in network else []
+    entry = qg.agencies[resolved]
+    units = sorted(_agency_name(qg, s) for s, _t, rel in qg.view.in_edges(resolved, keys=True)
+                   if rel == "sub_organization_of")
+    return AgencyAnswer(resolved, _agency_name(qg, resolved), sorted(entry["aliases"] - entry["names"]),
+                        entry["province"], _agency_name(qg, entry["parent"]) if entry["parent"] else None,
+                        roles, collaborators, units)
+
+
+def _role_item(qg: QuestionGraph, owner: str) -> RoleItem:
+    task = qg.tasks[owner]
+    doc = qg.documents.get(task["doc"], {"doc_id": "", "source": ""})
+    directors = sorted(qg.label(a) for _o, a, rel in qg.view.out_edges(owner, keys=True) if rel == "directed_by")
+    return RoleItem(qg.kind(owner) or "task", owner, doc["doc_id"], doc["source"], task["id"], task["text"],
+                    task["period"], task["section"], directors)
+
+
+# ------------------------------------------------------------------------------------------------ person
+def person(store: Store, name: str) -> PersonAnswer | Ambiguous:
+    """What a leader directs: the tasks whose "directed by" names them, by document."""
+    qg = question_graph(store)
+    wanted = fold(name)
+    matches = [p for p, e in qg.people.items()
+               if name == p or any(wanted == fold(n) or wanted in fold(n) for n in e["names"] | e["aliases"])]
+    if not matches:
+        raise QuestionError(f"no person in the store is called {name!r}")
+    if len(matches) > 1:
+        return Ambiguous(name, "person", [
+            Candidate(p, sorted(qg.people[p]["names"])[0], {"title": "; ".join(sorted(qg.people[p]["titles"]))},
+                      _directed_count(qg, p)) for p in matches])
+    node = matches[0]
+    entry = qg.people[node]
+    directs = sorted((_role_item(qg, owner) for owner, _p, rel in qg.view.in_edges(node, keys=True)
+                      if rel == "directed_by" and owner in qg.tasks), key=lambda i: (i.source, i.task_id))
+    return PersonAnswer(node, sorted(entry["names"])[0], sorted(entry["aliases"]), sorted(entry["titles"]), directs)
+
+
+def _directed_count(qg: QuestionGraph, node: str) -> int:
+    return sum(1 for _s, _t, rel in qg.view.in_edges(node, keys=True) if rel == "directed_by")
+
+
+# ------------------------------------------------------------------------------------------------ duplicates
+def duplicate_finder(store: Store, *, embed: bool = True) -> DuplicateFinder:
+    """The duplicate index over every stored task, built once per store state."""
+    state = (*_state(store), embed)
+    if state not in _FINDERS:
+        for old in [k for k in _FINDERS if k[0] == state[0]]:
+            del _FINDERS[old]
+        extractions = [store.extraction(e.doc_id) for e in store.documents()]
+        _FINDERS[state] = DuplicateFinder(extractions) if embed else DuplicateFinder(extractions, None)
+    return _FINDERS[state]
+
+
+def duplicates(store: Store, doc: str | None = None, task: str | None = None, *,
+               embed: bool = True) -> DuplicatesAnswer:
+    """Duplicate groups among the stored tasks; with `doc`, those touching that document (doc_id or file name);
+    with `task` ("FILE#TASK-ID", or a task id when only one document has it), those holding that task."""
+    finder = duplicate_finder(store, embed=embed)
+    if task:
+        source, task_id = _task_ref(store, finder, task, doc)
+        groups = finder.groups_of(source, task_id)
+    else:
+        groups = finder.groups()
+        if doc:
+            source = store.entry(doc).source
+            groups = [g for g in groups if any(s == source for s, _t in g.tasks)]
+    texts = {f"{s}#{t}": finder.items[finder._position[(s, t)]].task.text for g in groups for s, t in g.tasks}
+    return DuplicatesAnswer(groups, texts, finder.embedder is not None)
+
+
+def _task_ref(store: Store, finder: DuplicateFinder, task: str, doc: str | None) -> tuple[str, str]:
+    source, _, task_id = task.rpartition("#")
+    if doc and not source:
+        source = store.entry(doc).source
+    if source:
+        return source, task_id
+    sources = [s for s, t in finder._position if t == task_id]
+    if len(sources) != 1:
+        raise QuestionError(f"task {task!r} is in {len(sources)} documents; name it as FILE#TASK-ID"
+                            if sources else f"no task {task!r} in the store")
+    return sources[0], task_id
+
+
+# ------------------------------------------------------------------------------------------------ lint
+def lint(target: Store | str | Path) -> LintReport:
+    """The anomalies `ingest.anomalies` found, with their spans located (line, quoted text): of the documents
+    in a store, or of a file or folder read and extracted now."""
+    report = LintReport()
+    for extraction, doc in _lint_inputs(target):
+        for anomaly in extraction.anomalies:
+            spans = [LintSpan(s.start, s.end, doc.text.count("\n", 0, s.start) + 1,
+                              " ".join(doc.text[s.start:s.end].split())[:160]) for s in anomaly.spans]
+            report.items.append(LintItem(extraction.source, anomaly.kind, anomaly.detail, anomaly.symbols, spans))
+    return report
+
+
+def _lint_inputs(target: Store | str | Path) -> Iterable[tuple[Extraction, SourceDocument]]:
+    if isinstance(target, Store):
+        for entry in target.documents():
+            yield target.extraction(entry.doc_id), target.document(entry.doc_id)
+        return
+    from api.commands.inputs import read_inputs
+    from ingest.pipeline import extract
+    for _path, doc in read_inputs([str(target)]):
+        if doc is not None:
+            yield extract(doc), doc
+
+
+# ------------------------------------------------------------------------------------------------ SPARQL
+def query_text(name: str, **parameters: str | list[str]) -> str:
+    """`ontology/queries/<name>.rq` with each `$parameter` replaced: IRIs (one or a list, as VALUES rows) or,
+    for a name that is not an IRI, a string literal."""
+    text = resources.files("ontology").joinpath("queries", f"{name}.rq").read_text(encoding="utf-8")
+    for key, value in parameters.items():
+        values = value if isinstance(value, list) else [value]
+        text = text.replace(f"${key}", " ".join(_term(v) for v in values))
+    return text
+
+
+def run_query(store: Store, name: str, **parameters: str | list[str]) -> list[dict[str, str]]:
+    return _rows(store, query_text(name, **parameters))
+
+
+def _term(value: str) -> str:
+    if re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
+        return f"<{value}>"
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'

@@ -1,0 +1,75 @@
+"""`plangraph cites | basis | agency | person | duplicates | lint` over a store of the real sample corpus."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from api.cli import main
+from graph.store import Store
+from ingest.pipeline import extract
+from ingest.readers import read
+from tests.conftest import SHARED
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory) -> str:
+    directory = tmp_path_factory.mktemp("cli") / "store"
+    store = Store(directory, validate=False)
+    # the sample corpus, plus a small plan of another province written for the tests: the same numbers
+    # ("2141/QĐ-UBND", "169/KH-UBND") issued in two provinces are two documents
+    for path in [*sorted((SHARED / "corpus").glob("*.txt")), *sorted(DATA.glob("*.txt"))]:
+        doc = read(path)
+        store.ingest(path, extract(doc), doc)
+    return str(directory)
+
+
+def _run(capsys, *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    return code, capsys.readouterr().out
+
+
+def test_cli_cites_prints_chains_and_sentences(store_dir, capsys):
+    code, out = _run(capsys, "cites", "Nghị quyết 57", "--store", store_dir)
+    assert code == 0
+    assert "Nghị quyết 57-NQ/TW ← Kế hoạch 359-KH/TU" in out
+    assert "“Căn cứ Kế hoạch hành động số 359-KH/TU" in out
+    code, out = _run(capsys, "cites", "NQ 57", "--store", store_dir, "--json")
+    answer = json.loads(out)
+    assert answer["document"]["key"] == "Nghị quyết|57-NQ/TW|national|2024"
+    assert set(answer["groups"]) == {"Quảng Ngãi"}
+
+
+def test_cli_asks_which_and_exits_2(store_dir, capsys):
+    code, out = _run(capsys, "cites", "Quyết định 2141", "--store", store_dir, "--json")
+    assert code == 2 and json.loads(out)["ambiguous"] is True
+    code, out = _run(capsys, "agency", "Phòng QLKH", "--store", store_dir)
+    assert code == 2 and "Đồng Tháp" in out and "Quảng Ngãi" in out
+
+
+def test_cli_agency_person_basis(store_dir, capsys):
+    code, out = _run(capsys, "agency", "Phòng QLKH Quảng Ngãi", "--store", store_dir)
+    assert code == 0 and "leads (chủ trì)" in out and "works with" in out and "2024-Q1" in out
+    code, out = _run(capsys, "person", "Trần Công Hòa", "--store", store_dir, "--json")
+    assert code == 0 and json.loads(out)["directs"]
+    code, out = _run(capsys, "basis", "001_c9fe7b2844345c15.txt#001-III.1.18", "--store", store_dir)
+    assert code == 0 and "Quyết định 1879/QĐ-UBND [task]" in out
+
+
+def test_cli_duplicates_and_lint(store_dir, capsys):
+    code, out = _run(capsys, "duplicates", "--task", "001_c9fe7b2844345c15.txt#001-III.1.5", "--no-embed",
+                     "--store", store_dir)
+    assert code == 0 and "recurring" in out and "wording only" in out
+    code, out = _run(capsys, "lint", "--store", store_dir, "--json")
+    kinds = {a["kind"] for a in json.loads(out)["anomalies"]}
+    assert "citation_date_conflict" in kinds
+    code, out = _run(capsys, "lint", str(SHARED / "corpus" / "000_1cc758f53e979a0a.txt"))
+    assert code == 0 and "line " in out
+
+
+def test_cli_unknown_name_is_an_error(store_dir, capsys):
+    assert main(["person", "Không Có Ai", "--store", store_dir]) == 1
+    assert "no person" in capsys.readouterr().err
