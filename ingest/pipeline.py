@@ -128,8 +128,10 @@ def _one_year_per_document(citations: list[LegalRef]) -> None:
     citations of that symbol take the key of the first one, the preamble's."""
     first: dict[str, str] = {}
     for c in citations:
-        head = c.key.rsplit("|", 1)[0]
-        c.key = first.setdefault(head, c.key)
+        if c.key.rsplit("|", 1)[1]:          # the first citation that gives a year (a title mention may not)
+            first.setdefault(c.key.rsplit("|", 1)[0], c.key)
+    for c in citations:
+        c.key = first.get(c.key.rsplit("|", 1)[0], c.key)
 
 
 def _grounds_document(doc: SourceDocument, pos: int) -> bool:
@@ -163,12 +165,10 @@ _LOCAL_CODES = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dâ
 
 def _issuer_name(c: CitationMatch, resolver: AgencyResolver, province: str | None) -> str | None:
     if c.issuer_text:
-        parts = [p for p in re.split(r"\s+và\s+", c.issuer_text) if p]
-        names = []
-        for part in parts:
-            mentions = resolver.mentions(part)
-            names.append(resolver.resolve(mentions[0]).name if mentions else part.strip())
-        return " và ".join(names)
+        # "UBND tỉnh và Trường ĐH Tôn Đức Thắng" names two issuers; "Sở Khoa học và Công nghệ" names one
+        mentions = resolver.mentions(c.issuer_text)
+        names = list(dict.fromkeys(resolver.resolve(m).name for m in mentions))
+        return " và ".join(names) if names else c.issuer_text.strip()
     codes = re.split(r"[/-]", c.symbol)[1:]
     for code in reversed(codes):
         if code in _CODE_ISSUERS:

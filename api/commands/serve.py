@@ -1,0 +1,67 @@
+"""`plangraph serve --store DIR [--host --port]`: the HTTP API, the SPARQL endpoint and the search page."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import threading
+import time
+from pathlib import Path
+
+from api.commands.store import DEFAULT_STORE
+from api.settings import Settings
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+# A request line this long still reaches the app, which refuses an over-long query with a 4xx and a reason;
+# past uvicorn's default (16 KiB) the connection would be dropped with no answer at all.
+MAX_REQUEST_HEAD_BYTES = 1024 * 1024
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="serve the store over HTTP: API, SPARQL endpoint and search page")
+    p.add_argument("--store", default=DEFAULT_STORE, help="store directory (made by `plangraph ingest`)")
+    add_address_arguments(p)
+    p.set_defaults(func=run)
+
+
+def add_address_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (default: loopback only)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to listen on (0: any free port)")
+
+
+def run(args: argparse.Namespace) -> int:
+    if not (Path(args.store) / "manifest.json").is_file():
+        print(f"warning: {args.store} holds no documents yet; add some with `plangraph ingest PATH --store "
+              f"{args.store}`", file=sys.stderr)
+    settings = dataclasses.replace(Settings.from_env(), store=Path(args.store))
+    return serve(settings, args.host, args.port)
+
+
+def server_config(app, host: str, port: int):
+    """How plangraph runs under uvicorn (the commands, the tests' live server and the benchmark alike)."""
+    import uvicorn
+    return uvicorn.Config(app, host=host, port=port, log_level="warning",
+                          h11_max_incomplete_event_size=MAX_REQUEST_HEAD_BYTES)
+
+
+def serve(settings: Settings, host: str, port: int) -> int:
+    """Run the app until Ctrl-C; print its address once it answers."""
+    import uvicorn
+
+    from api.app import create_app
+
+    server = uvicorn.Server(server_config(create_app(settings), host, port))
+    threading.Thread(target=_announce, args=(server,), daemon=True).start()
+    server.run()
+    return 0
+
+
+def _announce(server) -> None:
+    while not server.started:
+        if server.should_exit:
+            return
+        time.sleep(0.1)
+    host, port = server.servers[0].sockets[0].getsockname()[:2]
+    shown = "localhost" if host in ("127.0.0.1", "::1") else host
+    print(f"plangraph is serving at http://{shown}:{port}/  (Ctrl-C stops it)", flush=True)

@@ -1,0 +1,141 @@
+"""What the service answers from: one consistent snapshot of the store, swapped whole when the store changes.
+
+A snapshot holds what every request would otherwise rebuild: the stored documents and extractions, the graph as
+the questions read it (graph.questions.QuestionGraph: the NetworkX view, tasks, legal documents, agencies,
+people, citations with their spans), the search engine, and the answers already given in this state. Requests
+take the current snapshot and read only it, so a query running while an ingest lands sees the state before it or
+the state after it, never a mix. A change made through the admin endpoints swaps the snapshot before it answers;
+a change made by another process (`plangraph ingest` on the same store) is noticed within `RECHECK_S`, and the
+new snapshot is built by one request while the others go on reading the old one.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Callable
+
+import networkx as nx
+
+from api.search_adapter import open_engine
+from graph.iri import graph_iri
+from graph.questions import QuestionGraph, question_graph
+from graph.store import ManifestEntry, Store, StoreError
+from ingest.document import SourceDocument
+from ingest.model import Extraction, Task
+from ingest.text import fold
+from search.engine import SearchEngine
+from search.units import Unit
+
+RECHECK_S = 1.0        # how often the manifest is re-read for changes made by another process
+MEMO_ENTRIES = 4096    # answers kept per snapshot (entity pages, lists); past that the memo starts afresh
+log = logging.getLogger("plangraph.api")
+
+
+@dataclass
+class Snapshot:
+    version: tuple[tuple[str, str], ...]          # (doc_id, graph file) of every document: the state's identity
+    entries: dict[str, ManifestEntry]
+    documents: dict[str, SourceDocument]
+    extractions: dict[str, Extraction]
+    graph: QuestionGraph
+    engine: SearchEngine
+    units: dict[str, Unit] = field(init=False)
+    _tasks: dict[tuple[str, str], Task] = field(init=False)
+    _doc_of_source: dict[str, str] = field(init=False)
+    _named: dict[tuple[str, str], list[str]] = field(init=False)
+    _memo: dict = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.units = {unit.id: unit for unit in self.engine.units}
+        self._tasks = {(doc_id, task.id): task for doc_id, ex in self.extractions.items() for task in ex.tasks}
+        self._doc_of_source = {entry.source: doc_id for doc_id, entry in self.entries.items()}
+        self._named = defaultdict(list)
+        for node, data in self.view.nodes(data=True):
+            for name in (data.get("label") or "", *self._aliases(node)):
+                self._named[(data.get("kind"), fold(name))].append(node)
+        self._memo = {}
+
+    @property
+    def view(self) -> nx.MultiDiGraph:
+        return self.graph.view
+
+    def _aliases(self, node: str) -> set[str]:
+        for table in (self.graph.agencies, self.graph.people):
+            if node in table:
+                return table[node]["names"] | table[node]["aliases"]
+        return self.graph.legal.get(node, {}).get("symbols", set())
+
+    def named(self, kind: str, name: str) -> list[str]:
+        """Nodes of `kind` whose label or an alias is `name` (diacritics and case aside)."""
+        return list(dict.fromkeys(self._named.get((kind, fold(name)), [])))
+
+    def task(self, doc_id: str, task_id: str) -> Task | None:
+        return self._tasks.get((doc_id, task_id))
+
+    def doc_of_source(self, source: str) -> str | None:
+        return self._doc_of_source.get(source)
+
+    def memo(self, key: tuple, compute: Callable[[], dict]) -> dict:
+        """An answer computed once in this state (the state never changes: a change makes a new snapshot)."""
+        if key not in self._memo:
+            if len(self._memo) >= MEMO_ENTRIES:
+                self._memo.clear()
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def graph_files(self, store_path) -> list[tuple[str, str]]:
+        """(named graph IRI, N-Quads file) of every document, for the SPARQL worker."""
+        return [(str(graph_iri(doc_id)), str(store_path / entry.graph_file)) for doc_id, entry in self.entries.items()]
+
+
+def build_snapshot(store: Store) -> Snapshot:
+    """Everything read from one reading of the manifest: a document removed meanwhile is left out whole."""
+    entries, documents, extractions = {}, {}, {}
+    for entry in store.documents():
+        try:
+            documents[entry.doc_id] = store.document(entry.doc_id)
+            extractions[entry.doc_id] = store.extraction(entry.doc_id)
+        except (KeyError, StoreError):
+            documents.pop(entry.doc_id, None)
+            continue
+        entries[entry.doc_id] = entry
+    version = tuple((e.doc_id, e.graph_file) for e in entries.values())
+    return Snapshot(version=version, entries=entries, documents=documents, extractions=extractions,
+                    graph=question_graph(store), engine=open_engine(store.path, version, documents, extractions))
+
+
+class Library:
+    """The store and its current snapshot."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._snapshot = build_snapshot(store)
+        self._rebuilding = threading.Lock()
+        self._checked = time.monotonic()
+
+    def snapshot(self) -> Snapshot:
+        """The current snapshot; rebuilt first when another process changed the store (by one caller only, and
+        a rebuild that fails leaves the previous snapshot in place until the next check)."""
+        now = time.monotonic()
+        if now - self._checked >= RECHECK_S:
+            self._checked = now
+            if self._version() != self._snapshot.version and self._rebuilding.acquire(blocking=False):
+                try:
+                    self._snapshot = build_snapshot(self.store)
+                except (OSError, StoreError):
+                    log.exception("the store changed but could not be read again; still serving the previous state")
+                finally:
+                    self._rebuilding.release()
+        return self._snapshot
+
+    def refresh(self) -> Snapshot:
+        """Rebuild now, after a change this process made: the change is visible to the next request."""
+        with self._rebuilding:
+            self._snapshot = build_snapshot(self.store)
+        return self._snapshot
+
+    def _version(self) -> tuple[tuple[str, str], ...]:
+        return tuple((e.doc_id, e.graph_file) for e in self.store.documents())

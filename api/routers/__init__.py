@@ -1,0 +1,1 @@
+"""The HTTP routes, one module per group; each route reads its parameters and calls one service."""
