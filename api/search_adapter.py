@@ -13,12 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from importlib import metadata
 from pathlib import Path
 from typing import Mapping
 
 from ingest.document import SourceDocument
 from ingest.model import Extraction
+from search.embed import Embedder
 from search.engine import FORMAT, SearchEngine
 from search.units_builder import build_entities, build_units
 
@@ -39,16 +41,18 @@ def state_key(version: tuple[tuple[str, str], ...]) -> str:
 
 
 def open_engine(store_path: Path, version: tuple[tuple[str, str], ...], documents: Mapping[str, SourceDocument],
-                extractions: Mapping[str, Extraction]) -> SearchEngine:
-    """The engine saved for exactly this state, or one built now (and saved for the next start)."""
-    directory = store_path / INDEX_DIR
-    key = state_key(version)
+                extractions: Mapping[str, Extraction], embedder: Embedder | None = None) -> SearchEngine:
+    """The engine saved for exactly this state (and embedder), or one built now (and saved for the next start).
+
+    With an embedder the index is hybrid and kept apart from the lexical one (`search-index-<model>/`)."""
+    directory = store_path / (INDEX_DIR if embedder is None else f"{INDEX_DIR}-{_slug(embedder.name)}")
+    key = state_key(version + ((("embedder", embedder.name),) if embedder is not None else ()))
     if _saved_key(directory) == key:
         try:
-            return SearchEngine.load(directory)
+            return SearchEngine.load(directory, embedder=embedder)
         except (OSError, ValueError, KeyError, TypeError):
             log.warning("the saved search index in %s cannot be read; building it again", directory)
-    engine = build_engine(documents, extractions)
+    engine = build_engine(documents, extractions, embedder)
     try:
         engine.save(directory)
         (directory / STATE_FILE).write_text(json.dumps({"state": key}), encoding="utf-8")
@@ -57,7 +61,8 @@ def open_engine(store_path: Path, version: tuple[tuple[str, str], ...], document
     return engine
 
 
-def build_engine(documents: Mapping[str, SourceDocument], extractions: Mapping[str, Extraction]) -> SearchEngine:
+def build_engine(documents: Mapping[str, SourceDocument], extractions: Mapping[str, Extraction],
+                 embedder: Embedder | None = None) -> SearchEngine:
     """A search engine over the given documents (doc_id -> SourceDocument) and their extractions."""
     units, entities = [], []
     for doc_id, doc in documents.items():
@@ -66,7 +71,11 @@ def build_engine(documents: Mapping[str, SourceDocument], extractions: Mapping[s
         if extraction is not None:
             entities.extend(build_entities(extraction))
     unique_entities = list({(e.kind, e.key): e for e in entities}.values())
-    return SearchEngine.build(units, entities=unique_entities)
+    return SearchEngine.build(units, embedder=embedder, entities=unique_entities)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "model"
 
 
 def _saved_key(directory: Path) -> str | None:

@@ -28,3 +28,6 @@ class Unit:
     year: str | None = None
     period: str | None = None
     section: str | None = None
+    # the unit's own words when `text` adds context for lexical search (a task's roles in words): what the
+    # embedder reads, so that every task of one department does not look alike; None when `text` is all its own
+    content: str | None = None

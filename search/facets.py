@@ -1,0 +1,90 @@
+"""Filters and facet counts over the units' metadata and entity links, as integer codes for numpy.
+
+Every facet value is kept as a code per (row, value) pair, so a filter is a boolean mask over the rows and the
+counts of a result set are one `bincount`, at a hundred thousand units as at a thousand.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from ingest.text import fold
+from search.units import Unit
+
+FACETS = ("province", "doc_type", "kind", "year", "source", "lead", "cooperating", "directed_by")
+ANY_AGENCY = "agency"   # a filter on any role at once
+_ROLES = ("lead", "cooperating", "directed_by")
+
+
+def _values(unit: Unit, facet: str) -> list[str]:
+    value = getattr(unit, facet)
+    if isinstance(value, list):
+        return value
+    return [value] if value else []
+
+
+@dataclass
+class _Facet:
+    labels: list[str]          # code -> display value
+    rows: np.ndarray           # pair -> row
+    codes: np.ndarray          # pair -> code
+    code_of: dict[str, int]    # folded value -> code
+
+
+def _facet(units: Sequence[Unit], facet: str) -> _Facet:
+    labels: list[str] = []
+    code_of: dict[str, int] = {}
+    rows, codes = [], []
+    for row, unit in enumerate(units):
+        for value in _values(unit, facet):
+            code = code_of.setdefault(fold(value), len(labels))
+            if code == len(labels):
+                labels.append(value)
+            rows.append(row)
+            codes.append(code)
+    return _Facet(labels, np.asarray(rows, dtype=np.int64), np.asarray(codes, dtype=np.int64), code_of)
+
+
+class FacetTable:
+    def __init__(self, units: Sequence[Unit]):
+        self.count = len(units)
+        self._facets = {name: _facet(units, name) for name in FACETS}
+
+    def mask(self, filters: dict | None) -> np.ndarray | None:
+        """Rows that pass every filter; a filter's value may be one value or a list of accepted values."""
+        if not filters:
+            return None
+        allowed = np.ones(self.count, dtype=bool)
+        for name, wanted in filters.items():
+            facets = _ROLES if name == ANY_AGENCY else (name,)
+            unknown = [f for f in facets if f not in self._facets]
+            if unknown:
+                raise ValueError(f"unknown filter {name!r}: available filters are "
+                                 f"{', '.join((*FACETS, ANY_AGENCY))}")
+            wanted_values = wanted if isinstance(wanted, (list, tuple, set)) else [wanted]
+            passing = np.zeros(self.count, dtype=bool)
+            for facet in facets:
+                passing |= self._rows_with(facet, [str(v) for v in wanted_values])
+            allowed &= passing
+        return allowed
+
+    def _rows_with(self, facet: str, values: list[str]) -> np.ndarray:
+        data = self._facets[facet]
+        codes = [data.code_of[fold(v)] for v in values if fold(v) in data.code_of]
+        rows = np.zeros(self.count, dtype=bool)
+        rows[data.rows[np.isin(data.codes, codes)]] = True
+        return rows
+
+    def counts(self, matched: np.ndarray, limit: int = 20) -> dict[str, dict[str, int]]:
+        """Per facet, the most frequent values among the matched rows with their counts."""
+        out = {}
+        for name, data in self._facets.items():
+            if not data.labels:
+                out[name] = {}
+                continue
+            counts = np.bincount(data.codes[matched[data.rows]], minlength=len(data.labels))
+            top = [c for c in np.argsort(-counts, kind="stable")[:limit] if counts[c] > 0]
+            out[name] = {data.labels[c]: int(counts[c]) for c in top}
+        return out
