@@ -119,7 +119,8 @@ class SearchEngine:
         lexical = self.lexical.field_scores(plan.text)
         depth = max(self.config.candidates, 2 * (offset + k))
         lexical_hits = top_rows(lexical.combined, depth, mask, positive_only=True)
-        coverage = self.lexical.coverage(plan.text, [h.row for h in lexical_hits[:self.config.coverage_depth]])
+        best = [self.units[h.row].text for h in lexical_hits[:self.config.coverage_depth]]
+        coverage = self.lexical.coverage(plan.text, best)
         weight = dense_weight(self.config, plan, float(coverage.max()) if coverage.size else 0.0)
         dense_hits = (self.dense.search(plan.text, depth, mask)
                       if self.dense is not None and self.dense.count() and weight > 0 else [])
@@ -148,7 +149,9 @@ class SearchEngine:
             "graph": reasons.get(row, []),
         }
         if self._group_of[row] >= 0:
-            explanation["duplicates"] = [self.units[m].id for m in self.groups[self._group_of[row]] if m != row]
+            others = [m for m in self.groups[self._group_of[row]] if m != row]
+            explanation["duplicates"] = [self.units[m].id for m in others[:self.config.duplicate_members]]
+            explanation["duplicate_count"] = len(others)
         return Hit(unit.id, unit.source, unit.kind, unit.text, round(final, 6), unit.start, unit.end,
                    highlights(unit.text, terms), explanation)
 

@@ -99,27 +99,30 @@ class LexicalIndex:
         return FieldScores(exact=exact, folded=score_field(self._folded, own.folded, expanded.folded),
                            exact_weight=exact_weight, folded_weight=folded_weight)
 
-    def coverage(self, query: str, rows: Sequence[int]) -> np.ndarray:
-        """For each row, the share of the query's folded terms it contains, each term weighted by its idf.
+    def coverage(self, query: str, texts: Sequence[str]) -> np.ndarray:
+        """For each text, the share of the query's folded terms it contains, each term weighted by its idf.
 
         A query whose best rows hold most of its words is answered by its words; one whose best rows hold few
         of them (a paraphrase) needs the dense side more.
         """
         terms = list(dict.fromkeys(text_terms(query, expand=False, pairs=False).folded))
-        if not terms or not len(rows) or self._folded is None:
-            return np.zeros(len(rows), dtype=np.float32)
-        rows = np.asarray(rows)
-        matrix, vocab = self._folded.scores, self._folded.vocab_dict
-        held = np.zeros(len(rows), dtype=np.float32)
-        total = 0.0
-        for term in terms:
+        if not terms or not len(texts):
+            return np.zeros(len(texts), dtype=np.float32)
+        weights = self.idf(terms)
+        held = [set(text_terms(text, expand=False, pairs=False).folded) for text in texts]
+        return np.array([sum(w for t, w in zip(terms, weights) if t in row) for row in held]) / weights.sum()
+
+    def idf(self, folded_terms: Sequence[str]) -> np.ndarray:
+        """BM25's idf of folded terms, from the number of rows holding each (a term not indexed: the highest)."""
+        matrix = self._folded.scores if self._folded is not None else None
+        vocab = self._folded.vocab_dict if self._folded is not None else {}
+        counts = []
+        for term in folded_terms:
             column = vocab.get(term)
-            docs = (matrix["indices"][matrix["indptr"][column]:matrix["indptr"][column + 1]]
-                    if column is not None and column + 1 < len(matrix["indptr"]) else np.zeros(0, dtype=np.int64))
-            idf = float(np.log(1 + (self._count - len(docs) + 0.5) / (len(docs) + 0.5)))
-            total += idf
-            held += idf * np.isin(rows, docs)
-        return held / total
+            inside = matrix is not None and column is not None and column + 1 < len(matrix["indptr"])
+            counts.append(int(matrix["indptr"][column + 1] - matrix["indptr"][column]) if inside else 0)
+        counts = np.asarray(counts, dtype=np.float64)
+        return np.log(1 + (self._count - counts + 0.5) / (counts + 0.5))
 
     def search(self, query: str, k: int = 10, mask: np.ndarray | None = None) -> list[IndexHit]:
         """The k best rows for `query` that match it at all (and pass `mask`), best first."""

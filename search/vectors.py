@@ -31,6 +31,7 @@ class VectorConfig:
     hnsw_m: int = 32
     ef_construction: int = 80
     ef_search: int = 128
+    filtered_exact_limit: int = 5_000   # a filter allowing at most this many rows is searched exactly over them
 
 
 def _as_matrix(vectors: np.ndarray, dim: int) -> np.ndarray:
@@ -79,7 +80,7 @@ class VectorIndex:
         if self._index is None or k <= 0:
             return []
         query = _as_matrix(vector, self.dim)
-        if mask is not None and mask.sum() <= self.config.exact_threshold:
+        if mask is not None and self.kind == "hnsw" and mask.sum() <= self.config.filtered_exact_limit:
             return self._search_rows(query, np.flatnonzero(mask), k)
         k = min(k, self.count())
         params = None
@@ -93,7 +94,7 @@ class VectorIndex:
         return [IndexHit(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
 
     def _search_rows(self, query: np.ndarray, rows: np.ndarray, k: int) -> list[IndexHit]:
-        """Exact search over a few allowed rows: a filter leaves too few for a graph walk to find."""
+        """Exact search over the few rows a filter allows: a graph walk limited to them would miss some."""
         if rows.size == 0:
             return []
         scores = self._index.reconstruct_batch(rows.astype(np.int64)) @ query[0]

@@ -27,8 +27,8 @@ def test_vectors_with_a_filter_search_only_allowed_rows_also_in_hnsw():
     index.add(data)
     mask = np.zeros(300, dtype=bool)
     mask[200:] = True
-    for threshold in (50, 500):               # a graph walk with a selector, and exact search over few rows
-        index.config.exact_threshold = threshold
+    for limit in (50, 500):                   # a graph walk with a selector, and exact search over few rows
+        index.config.filtered_exact_limit = limit
         hits = index.search(data[0], k=10, mask=mask)
         assert len(hits) == 10 and all(h.row >= 200 for h in hits)
 
