@@ -13,19 +13,24 @@ are replaced as a unit, and the unit is a file. An ingest writes the new files b
 names, then writes a new manifest to a temporary file, fsyncs it and `os.replace`s it over the old one; that
 rename is the one atomic switch. Killed before it, the old manifest still names the old files; killed after it,
 the new one names the new files. Files no manifest names are orphans, deleted by the next process that takes
-the lock (so a reader never deletes what a live writer is writing). Oxigraph's own RocksDB store would need a
-copy of the whole database to switch atomically. Queries run over an in-memory Oxigraph store loaded from the
-files and kept in step with the manifest (only the documents that changed are reloaded). Measured here: about
-300 bytes a quad and 180k quads/s to load, so 1M quads (some 400 planning documents) take 0.3 GiB and 5 s on the
-first query; a province's documents fit, the country's do not: past that, the same SPARQL runs over a SPARQL 1.1
-server loaded from these files.
+the lock (so a reader never deletes what a live writer is writing). A write that fails (a full disk) deletes
+what it had written and raises StoreError: the store keeps its previous state. A second writer waits up to
+`lock_wait_s` for the first to finish the document it is writing, so two batches ingesting at once are
+serialised document by document; a writer still holding the lock after that is reported, and nothing is
+written. Oxigraph's own RocksDB store would need a copy of the whole database to switch atomically. Queries run
+over an in-memory Oxigraph store loaded from the files and kept in step with the manifest (only the documents
+that changed are reloaded). Measured here: about 300 bytes a quad and 180k quads/s to load, so 1M quads (some
+400 planning documents) take 0.3 GiB and 5 s on the first query; a province's documents fit, the country's do
+not: past that, the same SPARQL runs over a SPARQL 1.1 server loaded from these files.
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
 import os
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -52,6 +57,8 @@ MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 _TMP_PREFIX = f".{MANIFEST}."
 _READ_ATTEMPTS = 3   # a reader racing a writer's cleanup re-reads the manifest this many times
+LOCK_WAIT_S = 30.0   # five times the longest single-document write measured (0.8 MB, SHACL included: 6 s)
+_LOCK_POLL_S = 0.05
 
 
 class StoreError(PlangraphError):
@@ -95,17 +102,19 @@ class Store:
     """A directory of documents, their graphs, SourceDocuments and Extractions.
 
     `validate=True` (the default) refuses a graph that does not conform to `ontology/shapes.ttl`.
+    `lock_wait_s`: how long a change waits for another process's change to finish before it is refused.
     """
 
-    def __init__(self, path: str | Path, *, validate: bool = True) -> None:
+    def __init__(self, path: str | Path, *, validate: bool = True, lock_wait_s: float = LOCK_WAIT_S) -> None:
         self.path = Path(path)
         self.validate = validate
+        self.lock_wait_s = lock_wait_s
         self.path.mkdir(parents=True, exist_ok=True)
         (self.path / "data").mkdir(exist_ok=True)
         self._oxigraph: pyoxigraph.Store | None = None
         self._loaded: dict[str, str] = {}   # doc_id -> graph file loaded into the in-memory store
         try:
-            with self._writing():
+            with self._writing(wait_s=0):   # opening never waits: a reader must not queue behind a writer
                 self._delete_orphans(self._read_manifest())
         except StoreLockedError:
             pass   # a writer is at work: its files are not orphans, and it cleans up after itself
@@ -132,7 +141,11 @@ class Store:
             if previous:
                 del documents[previous.doc_id]
             documents[entry.doc_id] = entry
-            self._switch(documents)
+            try:
+                self._switch(documents)
+            except StoreError:
+                self._delete_files(entry.files())
+                raise
             if previous:
                 self._delete_files(previous.files())
         if previous:
@@ -174,20 +187,33 @@ class Store:
                               graph_version=GRAPH_VERSION,
                               graph_file=f"{stem}.nq", document_file=f"{stem}.document.json",
                               extraction_file=f"{stem}.extraction.json", quads=len(dataset))
-        for name, text in ((entry.graph_file, serialize(dataset, "nquads")),
-                           (entry.document_file, codec.to_json(doc)),
-                           (entry.extraction_file, codec.to_json(extraction))):
-            _write_durably(self.path / name, text.encode("utf-8"))
-        _fsync_directory(self.path / "data")
+        contents = ((entry.graph_file, serialize(dataset, "nquads")), (entry.document_file, codec.to_json(doc)),
+                    (entry.extraction_file, codec.to_json(extraction)))
+        try:
+            for name, text in contents:
+                _write_durably(self.path / name, text.encode("utf-8"))
+            _fsync_directory(self.path / "data")
+        except OSError as error:
+            self._delete_files(entry.files())
+            raise self._write_failed(error, f"the files of {extraction.source}") from None
         return entry
 
     def _switch(self, documents: dict[str, ManifestEntry]) -> None:
         """Make `documents` the store's state: the one atomic step of every change."""
         manifest = {"format": FORMAT_VERSION, "documents": [asdict(e) for e in documents.values()]}
         temporary = self.path / f"{_TMP_PREFIX}{uuid.uuid4().hex[:12]}"
-        _write_durably(temporary, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+        try:
+            _write_durably(temporary, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            raise self._write_failed(error, "the new manifest") from None
         os.replace(temporary, self.path / MANIFEST)
         _fsync_directory(self.path)
+
+    def _write_failed(self, error: OSError, what: str) -> StoreError:
+        cause = "the disk is full" if error.errno == errno.ENOSPC else (error.strerror or str(error))
+        return StoreError(f"could not write {what} to the store at {self.path} ({cause}); nothing was changed: "
+                          f"the store keeps its previous state")
 
     def _delete_files(self, names: tuple[str, ...]) -> None:
         for name in names:
@@ -203,16 +229,15 @@ class Store:
             file.unlink(missing_ok=True)
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
-        """Hold the store's write lock, or refuse at once if another process holds it."""
+    def _writing(self, wait_s: float | None = None) -> Iterator[None]:
+        """Hold the store's write lock, waiting up to `wait_s` (default `lock_wait_s`) for another process
+        to release it; refuse after that."""
         lock_path = self.path / "lock"
         descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise StoreLockedError(f"another process is writing to the store at {self.path} "
-                                       f"(it holds {lock_path}); wait for it to finish and try again") from None
+            if not _lock(descriptor, self.lock_wait_s if wait_s is None else wait_s):
+                raise StoreLockedError(f"the store at {self.path} is locked: another process is writing to it "
+                                       f"(it holds {lock_path}); wait for it to finish and try again")
             yield
         finally:
             os.close(descriptor)   # closing the descriptor releases the lock
@@ -232,12 +257,19 @@ class Store:
         return codec.from_json(Extraction, self._read_stored(doc_id, "extraction_file"))
 
     def dataset(self) -> Dataset:
-        """All documents' named graphs, as one rdflib Dataset (a copy: changing it changes nothing stored)."""
-        dataset = Dataset()
-        bind_prefixes(dataset)
-        for entry in self.documents():
-            dataset.parse(data=self._read_relative(entry.graph_file), format="nquads")
-        return dataset
+        """All documents' named graphs, as one rdflib Dataset (a copy: changing it changes nothing stored),
+        all from one state of the store even while another process changes it."""
+        for _attempt in range(_READ_ATTEMPTS):
+            try:
+                texts = [self._read_relative(entry.graph_file) for entry in self.documents()]
+            except FileNotFoundError:   # a writer switched and cleaned up between our reads: read again
+                continue
+            dataset = Dataset()
+            bind_prefixes(dataset)
+            for text in texts:
+                dataset.parse(data=text, format="nquads")
+            return dataset
+        raise StoreError(f"the store at {self.path} kept changing while it was read; try again")
 
     def graph_view(self) -> nx.MultiDiGraph:
         return graph_view(self.dataset())
@@ -317,6 +349,19 @@ class Store:
             raise StoreError(f"{doc_or_source!r} names {len(matches)} documents: "
                              f"{', '.join(e.path for e in matches)}; name one by its path or doc_id")
         return matches[0]
+
+
+def _lock(descriptor: int, wait_s: float) -> bool:
+    """Take the exclusive flock on `descriptor`, polling for up to `wait_s` seconds; False if it stays held."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(_LOCK_POLL_S)
 
 
 def _write_durably(path: Path, data: bytes) -> None:

@@ -89,7 +89,6 @@ class _HtmlReader:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if tag in _SKIPPED or not tag:
             return
-        self.budget.check_time()
         if tag == "table" and sink is self.sink:
             sink.end()
             self.items.append(self._table(element))

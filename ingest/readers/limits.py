@@ -6,15 +6,15 @@ so that a batch goes on with the next file. The limits are generous for the docu
 largest of the 418 legal documents is 0.8 MB and 0.8 M characters; planning tables have a few dozen columns)
 and each is a field of `ReadLimits`, so a caller with other needs sets its own.
 
-Time is enforced two ways. In the main thread an interval timer interrupts the reader wherever it is, inside
-pdfminer's page interpreter too (the timer is only set when no one else uses it). Elsewhere (a server's worker
-thread) a signal cannot be used, and the readers check the clock between pages, elements, lines and rows.
+Time is enforced by a watchdog: when a file's time is up, a timer thread raises an exception in the thread that
+is reading, wherever its Python code is, inside pdfminer's loops too (a PDF object that refers to itself sends
+pdfminer round forever). It works in a server's worker threads as in the main thread, and touches no signal
+handler. C code (lxml parsing, zlib) is not interrupted, which is why the sizes it is given are bounded.
 """
 from __future__ import annotations
 
-import signal
+import ctypes
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,26 +41,20 @@ DEFAULT_LIMITS = ReadLimits()
 
 
 class _OutOfTime(BaseException):
-    """Raised by the timer inside whatever the reader is doing. A BaseException, so that the `except
+    """Raised by the watchdog inside whatever the reader is doing. A BaseException, so that the `except
     Exception` blocks of the parsing libraries (pdfminer has several) let it through."""
 
 
 class Budget:
-    """One file's limits while it is read: the clock, and the table cells used so far."""
+    """One file's limits while it is read: the watchdog, and the table cells used so far."""
 
     def __init__(self, path: Path, limits: ReadLimits = DEFAULT_LIMITS):
         self.path = path
         self.limits = limits
         self.cells = 0
-        self._deadline = time.monotonic() + limits.max_seconds
 
     def refuse(self, reason: str) -> ReadError:
         return ReadError(self.path, reason)
-
-    def check_time(self) -> None:
-        """Called by the readers between units of work (pages, elements, lines, rows)."""
-        if time.monotonic() > self._deadline:
-            raise self.refuse(self._overtime())
 
     def add_row(self, width: int) -> None:
         """Count a table row of `width` cells against the column and cell limits."""
@@ -69,7 +63,6 @@ class Budget:
         if self.cells > self.limits.max_cells:
             raise self.refuse(f"the tables have more than {self.limits.max_cells:,} cells "
                               f"(ReadLimits.max_cells)")
-        self.check_time()
 
     def check_width(self, width: int) -> None:
         """A row being built is already `width` cells wide (checked before it grows any further)."""
@@ -89,32 +82,31 @@ class Budget:
 
     @contextmanager
     def time_limit(self) -> Iterator[None]:
-        """Interrupt the reading when its time is up (main thread only; see the module's docstring)."""
-        if not _timer_is_free():
-            yield
-            return
-        previous = signal.signal(signal.SIGALRM, _interrupt)
-        signal.setitimer(signal.ITIMER_REAL, self.limits.max_seconds)
+        """Stop the reading in this thread when its time is up, with a ReadError naming the limit."""
+        reader = threading.get_ident()
+        finished = threading.Event()
+
+        def expire() -> None:
+            if not finished.is_set():
+                _raise_in(reader, _OutOfTime)
+
+        watchdog = threading.Timer(self.limits.max_seconds, expire)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             try:
                 yield
             finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)   # an alarm firing before this line is caught below
+                finished.set()
+                watchdog.cancel()
+                watchdog.join()         # an expire() already running has raised, or seen `finished`
+                _raise_in(reader, None)   # withdraw an alarm raised but not yet delivered
         except _OutOfTime:
-            raise self.refuse(self._overtime()) from None
-        finally:
-            signal.signal(signal.SIGALRM, previous)
-
-    def _overtime(self) -> str:
-        return f"reading took longer than {self.limits.max_seconds:g} s (ReadLimits.max_seconds)"
+            raise self.refuse(f"reading took longer than {self.limits.max_seconds:g} s "
+                              f"(ReadLimits.max_seconds)") from None
 
 
-def _timer_is_free() -> bool:
-    """SIGALRM can interrupt the reader: main thread, and no other alarm or handler in use."""
-    return (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
-            and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0))
-
-
-def _interrupt(_signum, _frame) -> None:
-    raise _OutOfTime
+def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
+    """Raise `exception` in the thread at its next Python instruction (None withdraws a pending one)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id),
+                                               ctypes.py_object(exception) if exception else None)

@@ -23,7 +23,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from ingest.document import SourceDocument
 from ingest.errors import ReadError
@@ -35,8 +35,8 @@ from ingest.readers.lines import ParagraphBuilder
 _PAGE_NUMBER = re.compile(r"[-–\s]*(?:trang\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?[-–\s]*", re.IGNORECASE)
 _MARGIN = 0.08            # top and bottom share of the page where running headers and page numbers sit
 _PARAGRAPH_GAP = 1.5      # a vertical gap this many times the usual line spacing separates paragraphs
-_BROKEN = (PDFSyntaxError, PSException, PdfminerException, ValueError, KeyError, TypeError, AttributeError,
-           IndexError, AssertionError, EOFError)
+_BROKEN = (PDFSyntaxError, PSException, PdfminerException, MalformedPDFException, ValueError, KeyError, TypeError,
+           AttributeError, IndexError, AssertionError, EOFError, RecursionError)   # pdfminer recurses into arrays
 _STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
 _INFLATE_CHUNK = 1024 * 1024   # bytes read and written per step while counting
 
@@ -88,7 +88,7 @@ def _inflated_size(stream: memoryview, cap: int) -> int:
         while position < len(stream) and not inflater.eof and size <= cap:
             pending = stream[position:position + _INFLATE_CHUNK]
             position += len(pending)
-            while pending and size <= cap:
+            while pending and size <= cap and not inflater.eof:   # after eof the tail stays, unconsumed
                 size += len(inflater.decompress(pending, _INFLATE_CHUNK))
                 pending = inflater.unconsumed_tail
     except zlib.error:
@@ -100,7 +100,6 @@ def _read_pages(pdf, budget: Budget) -> list[Item]:
     items: list[Item] = []
     open_table: ReadTable | None = None   # the table that ended the previous page, if any
     for page in pdf.pages:
-        budget.check_time()
         flow = _page_flow(page, budget)
         for position, (kind, content) in enumerate(flow):
             if kind == "table" and position == 0 and open_table is not None and _same_width(open_table, content):

@@ -59,7 +59,6 @@ class _PlainParser:
     def run(self) -> list[Item]:
         index = 0
         while index < len(self.lines):
-            self.budget.check_time()
             index = self._step(index)
         self._flush_text()
         return self.items

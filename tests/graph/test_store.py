@@ -194,7 +194,7 @@ def test_store_refuses_a_second_concurrent_ingest(tmp_path, files, monkeypatch):
     try:
         assert building.wait(timeout=30)
         with pytest.raises(StoreLockedError, match="another process is writing"):
-            _ingest(Store(root), files[1], APPENDIX)
+            _ingest(Store(root, lock_wait_s=0), files[1], APPENDIX)
     finally:
         release.set()
         first.join(timeout=30)
