@@ -257,8 +257,8 @@ class AgencyResolver:
                     if fold(words) in provinces():
                         return f"tỉnh {provinces()[fold(words)][0]}", end + bare.start(1) + len(words)
             return None, end
-        level, place = m.group("level"), (m.group("place") or "").strip()
-        if place and not _NOT_A_PLACE.match(place):
+        level, place = m.group("level"), _place_words(m.group("place") or "")
+        if place:
             return f"{_level_word(level)} {place}", m.start("place") + len(place)
         if level in {"Tỉnh", "tỉnh"} and not place:
             return "tỉnh", m.end("level")      # "UBND Tỉnh": the document's own province
@@ -395,7 +395,18 @@ class AgencyResolver:
         return self.issuer_department
 
 
-_NOT_A_PLACE = re.compile(r"(?:Quảng Ngãi Tỉnh|Sở|Phòng|Ban)\b")
+# Capitalised words that begin the next body's name, not a part of the place ("tỉnh Quảng Ngãi Tỉnh ủy ...").
+_NOT_PLACE_WORDS = {"Tỉnh", "Thành", "Huyện", "Sở", "Phòng", "Ban", "Ủy", "UBND", "HĐND", "Cục", "Bộ"}
+
+
+def _place_words(captured: str) -> str:
+    """The place name in the capitalised words after a level word, up to the first word that starts a body."""
+    words = []
+    for word in captured.split():
+        if word in _NOT_PLACE_WORDS:
+            break
+        words.append(word)
+    return " ".join(words)
 
 
 def _level_word(level: str) -> str:
