@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Protocol
 
 import networkx as nx
 
@@ -31,10 +31,10 @@ from graph.store import Store
 from graph.view import CITING, KINDS, RELATIONS, ROLE_NAMES, collaboration
 from ingest.agencies import province_of, provinces
 from ingest.citations import find_reference, symbol_type
-from ingest.document import SourceDocument
+from ingest.document import SourceDocument, Span
 from ingest.errors import PlangraphError
 from ingest.keys import agency_key
-from ingest.model import Extraction
+from ingest.model import DocumentMeta, Extraction, Programme, Task
 from ingest.text import fold
 from ontology.terms import ID
 
@@ -48,6 +48,13 @@ _YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)(?![\d/-])")
 
 class QuestionError(PlangraphError):
     """Nothing in the store answers to the name asked about; the message says what was looked for."""
+
+
+class SparqlEndpoint(Protocol):
+    """Where the SPARQL of the questions runs: the local `graph.store.Store` (in-process Oxigraph) or a
+    `graph.remote.RemoteGraphStore` (a SPARQL 1.1 server); both answer in `Store.query`'s shapes."""
+
+    def query(self, sparql: str) -> list[dict[str, str]] | bool: ...
 
 
 # ------------------------------------------------------------------------------------------------ results
@@ -354,8 +361,8 @@ def question_graph(store: Store) -> QuestionGraph:
     return _VIEWS[state]
 
 
-def _rows(store: Store, sparql: str) -> list[dict[str, str]]:
-    result = store.query(sparql)
+def _rows(endpoint: SparqlEndpoint, sparql: str) -> list[dict[str, str]]:
+    result = endpoint.query(sparql)
     assert isinstance(result, list)
     return result
 
@@ -1019,8 +1026,32 @@ def query_text(name: str, **parameters: str | list[str]) -> str:
     return text
 
 
-def run_query(store: Store, name: str, **parameters: str | list[str]) -> list[dict[str, str]]:
-    return _rows(store, query_text(name, **parameters))
+def run_query(endpoint: SparqlEndpoint, name: str, **parameters: str | list[str]) -> list[dict[str, str]]:
+    """`ontology/queries/<name>.rq` run on the local store or on a SPARQL 1.1 server holding its graphs."""
+    return _rows(endpoint, query_text(name, **parameters))
+
+
+def duplicate_inputs(endpoint: SparqlEndpoint) -> list[Extraction]:
+    """What the duplicate finder reads of each document, from the graph alone (`duplicate-tasks.rq`,
+    `document-programmes.rq`): Extractions that hold only their tasks and programmes. Leads are agency IRIs,
+    citations the IRIs of the legal documents cited (a symbol without a key as printed). A SPARQL server holding
+    the graphs, without the stored Extractions, finds duplicates with `DuplicateFinder(duplicate_inputs(server))`."""
+    by_source: dict[str, Extraction] = {}
+    for row in run_query(endpoint, "duplicate-tasks"):
+        extraction = by_source.get(row["source"])
+        if extraction is None:
+            extraction = by_source[row["source"]] = Extraction(row["source"], row["document"].rsplit("/", 1)[-1],
+                                                               DocumentMeta())
+        extraction.tasks.append(Task(row["id"], row.get("section", ""), row["text"],
+                                     Span(int(row["start"]), int(row["end"])),
+                                     lead=sorted(row.get("leads", "").split()), period=row.get("period"),
+                                     citations=sorted(row.get("cited", "").splitlines())))
+    for row in run_query(endpoint, "document-programmes"):
+        if row["source"] in by_source:   # a document without tasks has no duplicates to pair its programmes with
+            by_source[row["source"]].programmes.append(
+                Programme(row["name"], row["kind"], Span(int(row["start"]), int(row["end"])),
+                          aliases=sorted(row.get("aliases", "").splitlines())))
+    return list(by_source.values())
 
 
 def _term(value: str) -> str:
