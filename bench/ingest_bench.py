@@ -50,8 +50,13 @@ def main() -> None:
 
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     what = "read + extract" + (" + RDF + SHACL + store" if args.store else "")
-    print(f"documents: {len(files)}, characters: {chars:,}")
-    print(f"{what}: {ours:.1f} s, {len(files) / ours:.1f} docs/s, {chars / ours:,.0f} chars/s")
+    print_figures(what, len(files), chars, ours, reference, peak_mib)
+
+
+def print_figures(what: str, documents: int, chars: int, ours: float, reference: float, peak_mib: float) -> None:
+    """The figures of an ingestion run beside the word_tokenize reference over the same text (seconds each)."""
+    print(f"documents: {documents}, characters: {chars:,}")
+    print(f"{what}: {ours:.1f} s, {documents / ours:.1f} docs/s, {chars / ours:,.0f} chars/s")
     print(f"underthesea word_tokenize: {reference:.1f} s, {chars / reference:,.0f} chars/s")
     print(f"ratio: {reference / ours:.0%} of the reference; peak RSS {peak_mib:,.0f} MiB")
 
