@@ -95,15 +95,15 @@ def roles_from_prose(text: str, resolver: AgencyResolver, section_agencies: list
     partner = _cooperation_partner(text, mentions)
     if _DUAL_SUBJECT.match(text):
         lead = list(issuers or section_agencies)
+    elif subject and subject_chairs(text, subject[0], mentions):
+        lead = [subject[0]]              # "X chủ trì, phối hợp với Y …": X leads, Y cooperates (below)
     elif partner is not None and subject:
         # "X, Y … (tiếp tục) phối hợp (với) Z thực hiện …": Z leads, the ones before cooperate
         lead = [partner[1]]
         coop = [a for m, a in mentions if m.start < partner[0].start and a.key != partner[1].key]
     elif subject:
         agency, rest = subject
-        if subject_chairs(text, agency, mentions):
-            lead = [agency]
-        elif re.match(r"\s*(?:tiếp tục\s+)?phối hợp\s+với\b", rest):
+        if re.match(r"\s*(?:tiếp tục\s+)?phối hợp\s+với\b", rest):
             partner = _first_after(rest, mentions, text)
             lead, coop = ([partner] if partner else []), [agency]
         elif re.match(r"\s*(?:tiếp tục\s+)?phối hợp\b", rest):
