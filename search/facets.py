@@ -36,12 +36,15 @@ class _Facet:
 def _facet(units: Sequence[Unit], facet: str) -> _Facet:
     labels: list[str] = []
     code_of: dict[str, int] = {}
+    code_as_written: dict[str, int] = {}   # folding is the cost here: each value written one way is folded once
     rows, codes = [], []
     for row, unit in enumerate(units):
         for value in _values(unit, facet):
-            code = code_of.setdefault(fold(value), len(labels))
-            if code == len(labels):
-                labels.append(value)
+            code = code_as_written.get(value)
+            if code is None:
+                code = code_as_written[value] = code_of.setdefault(fold(value), len(labels))
+                if code == len(labels):
+                    labels.append(value)
             rows.append(row)
             codes.append(code)
     return _Facet(labels, np.asarray(rows, dtype=np.int64), np.asarray(codes, dtype=np.int64), code_of)

@@ -1,27 +1,34 @@
-"""BM25 over two fields, syllables as written and syllables folded, on bm25s.
+"""BM25 over two fields, syllables as written and syllables folded, scored over segments with global statistics.
 
 A query typed with its marks is matched mostly on the exact field, so "đường" prefers "đường" to "dương"; a query
 typed without marks can only be read folded, so the exact field is left out for it (its unmarked syllables would
 match only the few words that have no marks, a biased half of the query).
+
+The index of a store is a list of immutable segments (`search.segments`), each holding the term frequencies and
+lengths of its rows. bm25s cannot append and bakes the idf and the average length of one corpus into the scores it
+stores, so scores of two bm25s indexes cannot be compared. Here, as Lucene does, a segment stores term frequencies
+and each query is scored with the statistics of every live row of every segment (document frequency, row count,
+average length), with the formula of bm25s's default method ("lucene"): a row scores the same whichever segment
+holds it, and an index grown by segments scores exactly as one built at once (tests/search/test_segments.py checks
+both, and that one segment scores as bm25s itself does).
 """
 from __future__ import annotations
 
-import logging
-from dataclasses import asdict, dataclass, field
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal, Sequence
 
-import bm25s
 import numpy as np
 
 from search.base import IndexHit, top_rows
 from search.persist import read_json, replace_dir, write_json
 from search.terms import Terms, has_diacritics, text_terms
 
-FORMAT = "plangraph.lexical.v1"
+FORMAT = "plangraph.lexical.v2"
 Expansion = Literal["index", "query", "none"]
-
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+FIELDS = ("exact", "folded")
 
 
 @dataclass
@@ -46,28 +53,188 @@ class FieldScores:
         return self.exact_weight * self.exact + self.folded_weight * self.folded
 
 
-@dataclass
+@dataclass(frozen=True)
+class TermMatrix:
+    """One field of one segment: term frequencies by term (compressed columns) and the length of every row."""
+    vocab: dict[str, int]      # term -> column
+    indptr: np.ndarray         # column c holds entries indptr[c]:indptr[c + 1]
+    rows: np.ndarray           # entry -> row
+    freqs: np.ndarray          # entry -> how often the term occurs in the row
+    lengths: np.ndarray        # row -> number of terms (repeats counted, as bm25s counts them)
+
+    @classmethod
+    def of(cls, corpus: Sequence[Sequence[str]]) -> "TermMatrix":
+        vocab: dict[str, int] = {}
+        rows, columns, freqs = [], [], []
+        for row, terms in enumerate(corpus):
+            for term, count in Counter(terms).items():
+                rows.append(row)
+                columns.append(vocab.setdefault(term, len(vocab)))
+                freqs.append(count)
+        columns_array = np.asarray(columns, dtype=np.int64)
+        order = np.argsort(columns_array, kind="stable")   # by column, rows ascending within each
+        indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(columns_array, minlength=len(vocab)), out=indptr[1:])
+        return cls(vocab, indptr, np.asarray(rows, dtype=np.int32)[order],
+                   np.asarray(freqs, dtype=np.float32)[order],
+                   np.asarray([len(t) for t in corpus], dtype=np.int64))
+
+    @classmethod
+    def merged(cls, parts: Sequence[tuple["TermMatrix", np.ndarray]]) -> "TermMatrix":
+        """One matrix of the given rows (`(matrix, rows kept)`, in order) of several, without reading a text
+        again: columns are matched by term, rows renumbered in the order given."""
+        vocab: dict[str, int] = {}
+        rows, columns, freqs, lengths = [], [], [], []
+        base = 0
+        for matrix, kept in parts:
+            new_row = np.full(matrix.count, -1, dtype=np.int64)
+            new_row[kept] = base + np.arange(len(kept))
+            terms = sorted(matrix.vocab, key=matrix.vocab.__getitem__)   # by column
+            new_column = np.asarray([vocab.setdefault(t, len(vocab)) for t in terms], dtype=np.int64)
+            entry_column = np.repeat(new_column, np.diff(matrix.indptr))
+            entry_row = new_row[matrix.rows]
+            alive = entry_row >= 0
+            rows.append(entry_row[alive])
+            columns.append(entry_column[alive])
+            freqs.append(np.asarray(matrix.freqs)[alive])
+            lengths.append(np.asarray(matrix.lengths)[kept])
+            base += len(kept)
+        column_of = np.concatenate([np.zeros(0, dtype=np.int64), *columns])
+        order = np.argsort(column_of, kind="stable")   # parts in order: rows stay ascending within a column
+        indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(column_of, minlength=len(vocab)), out=indptr[1:])
+        return cls(vocab, indptr, np.concatenate([np.zeros(0, dtype=np.int32), *rows]).astype(np.int32)[order],
+                   np.concatenate([np.zeros(0, dtype=np.float32), *freqs])[order],
+                   np.concatenate([np.zeros(0, dtype=np.int64), *lengths]))
+
+    @property
+    def count(self) -> int:
+        return len(self.lengths)
+
+    def column(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The rows holding `term` and its frequency in each, or None for a term the segment never saw."""
+        column = self.vocab.get(term)
+        if column is None:
+            return None
+        start, end = self.indptr[column], self.indptr[column + 1]
+        return self.rows[start:end], self.freqs[start:end]
+
+    def write(self, directory: Path) -> None:
+        directory.mkdir(parents=True)
+        for name in ("indptr", "rows", "freqs", "lengths"):
+            np.save(directory / f"{name}.npy", getattr(self, name))
+        terms = sorted(self.vocab, key=self.vocab.__getitem__)
+        (directory / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> "TermMatrix":
+        """Read the arrays memory-mapped: a segment costs memory only for the columns queries touch."""
+        arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r")
+                  for name in ("indptr", "rows", "freqs", "lengths")}
+        terms = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
+        return cls({term: n for n, term in enumerate(terms)}, **arrays)
+
+
+@dataclass(frozen=True)
+class LexicalSegment:
+    """The two fields of a batch of rows; immutable once built."""
+    exact: TermMatrix
+    folded: TermMatrix
+
+    @classmethod
+    def of(cls, texts: Sequence[str], config: LexicalConfig) -> "LexicalSegment":
+        terms = [text_terms(t, expand=config.expand == "index") for t in texts]
+        return cls(TermMatrix.of([t.exact for t in terms]), TermMatrix.of([t.folded for t in terms]))
+
+    @classmethod
+    def merged(cls, parts: Sequence[tuple["LexicalSegment", np.ndarray]]) -> "LexicalSegment":
+        """The given rows of several segments as one, without reading a text again."""
+        return cls(*(TermMatrix.merged([(getattr(s, name), kept) for s, kept in parts]) for name in FIELDS))
+
+    @property
+    def count(self) -> int:
+        return self.exact.count
+
+    def write(self, directory: Path) -> None:
+        directory.mkdir(parents=True)
+        for name in FIELDS:
+            getattr(self, name).write(directory / name)
+
+    @classmethod
+    def load(cls, directory: Path) -> "LexicalSegment":
+        return cls(*(TermMatrix.load(directory / name) for name in FIELDS))
+
+
+class _FieldStatistics:
+    """BM25 over one field of the live rows of every segment: the row count, the average length and, per query
+    term, the document frequency are those of all live rows together."""
+
+    def __init__(self, matrices: Sequence[TermMatrix], live: Sequence[np.ndarray | None], config: LexicalConfig):
+        self.matrices = list(matrices)
+        self.live = list(live)
+        self.k1 = config.k1
+        self.count = sum(m.count if alive is None else int(alive.sum()) for m, alive in zip(self.matrices, live))
+        total_length = sum(int(m.lengths.sum() if alive is None else m.lengths[alive].sum())
+                           for m, alive in zip(self.matrices, live))
+        average = total_length / self.count if self.count else 1.0
+        # the length part of the denominator, per row: it changes only when the set of live rows does
+        self.norms = [config.k1 * (1 - config.b + config.b * np.asarray(m.lengths, dtype=np.float64) / average)
+                      for m in self.matrices]
+
+    def postings(self, term: str) -> list[tuple[np.ndarray, np.ndarray] | None]:
+        """Per segment, the live rows holding `term` and its frequency in each."""
+        out = []
+        for matrix, alive in zip(self.matrices, self.live):
+            found = matrix.column(term)
+            if found is not None and alive is not None:
+                keep = alive[found[0]]
+                found = (found[0][keep], found[1][keep])
+            out.append(found if found is not None and len(found[0]) else None)
+        return out
+
+    def document_frequency(self, postings: list[tuple[np.ndarray, np.ndarray] | None]) -> int:
+        return sum(len(p[0]) for p in postings if p is not None)
+
+    def idf(self, document_frequency: int | np.ndarray) -> np.ndarray:
+        """bm25s's "lucene" idf: log(1 + (N - df + 0.5) / (df + 0.5))."""
+        df = np.asarray(document_frequency, dtype=np.float64)
+        return np.log(1 + (self.count - df + 0.5) / (df + 0.5))
+
+    def scores(self, terms: Sequence[str]) -> list[np.ndarray]:
+        """Per segment, every row's score for `terms` (0 for dead rows and rows holding none of them)."""
+        out = [np.zeros(m.count, dtype=np.float64) for m in self.matrices]
+        for term in terms:
+            postings = self.postings(term)
+            idf = float(self.idf(self.document_frequency(postings)))
+            for scores, norms, found in zip(out, self.norms, postings):
+                if found is not None:
+                    rows, freqs = found
+                    scores[rows] += idf * freqs / (freqs + norms[rows])
+        return out
+
+
 class LexicalIndex:
-    """Two bm25s indexes over the same rows; `index` rebuilds, `save` swaps the new directory in."""
-    config: LexicalConfig = field(default_factory=LexicalConfig)
-    _exact: bm25s.BM25 | None = None
-    _folded: bm25s.BM25 | None = None
-    _count: int = 0
+    """Two-field BM25 over segments and their live rows; row numbers run over the live rows, segment after segment.
+
+    `index(texts)` makes it one segment over `texts`; `search.segments` gives it many, with tombstones.
+    """
+
+    def __init__(self, config: LexicalConfig | None = None, segments: Sequence[LexicalSegment] = (),
+                 live: Sequence[np.ndarray | None] | None = None):
+        self.config = config or LexicalConfig()
+        self._set(list(segments), list(live) if live is not None else [None] * len(segments))
+
+    def _set(self, segments: list[LexicalSegment], live: list[np.ndarray | None]) -> None:
+        self.segments, self.live = segments, live
+        self._fields = {name: _FieldStatistics([getattr(s, name) for s in segments], live, self.config)
+                        for name in FIELDS}
 
     def index(self, texts: Sequence[str]) -> None:
-        """Build from scratch over `texts`, one row per text (bm25s cannot append)."""
-        terms = [text_terms(t, expand=self.config.expand == "index") for t in texts]
-        self._exact = self._build([list(t.exact) for t in terms])
-        self._folded = self._build([list(t.folded) for t in terms])
-        self._count = len(texts)
-
-    def _build(self, corpus: list[list[str]]) -> bm25s.BM25:
-        model = bm25s.BM25(k1=self.config.k1, b=self.config.b)
-        model.index(corpus, show_progress=False)
-        return model
+        """Build from scratch over `texts`, one row per text, as a single segment."""
+        self._set([LexicalSegment.of(texts, self.config)], [None])
 
     def count(self) -> int:
-        return self._count
+        return self._fields["exact"].count
 
     def query_terms(self, query: str) -> Terms:
         """The query's own terms followed by the terms its abbreviations expand to (query-time expansion)."""
@@ -75,7 +242,7 @@ class LexicalIndex:
         return Terms(exact=tuple(dict.fromkeys(terms.exact)), folded=tuple(dict.fromkeys(terms.folded)))
 
     def field_scores(self, query: str) -> FieldScores:
-        """Scores of every row in each field, with the weights this query gets.
+        """Scores of every live row in each field, with the weights this query gets.
 
         Expansion terms count `expansion_weight` as much as the words typed: "KH&CN" adds five syllables, which
         at full weight would make the abbreviation outweigh the rest of the query.
@@ -86,18 +253,22 @@ class LexicalIndex:
         exact_weight = self.config.exact_weight if marked else 0.0
         folded_weight = self.config.folded_weight if marked else 1.0
 
-        def score_field(model: bm25s.BM25 | None, typed: Sequence[str], all_terms: Sequence[str]) -> np.ndarray:
+        def score_field(name: str, typed: Sequence[str], all_terms: Sequence[str]) -> np.ndarray:
             own_terms = set(typed)
             extra = [t for t in all_terms if t not in own_terms]
-            scores = _scores(model, list(dict.fromkeys(typed)), self._count)
+            scores = self._live_rows(self._fields[name].scores(list(dict.fromkeys(typed))))
             if extra:
-                scores += self.config.expansion_weight * _scores(model, extra, self._count)
-            return scores
+                scores += self.config.expansion_weight * self._live_rows(self._fields[name].scores(extra))
+            return scores.astype(np.float32)
 
-        exact = (score_field(self._exact, own.exact, expanded.exact) if exact_weight
-                 else np.zeros(self._count, np.float32))
-        return FieldScores(exact=exact, folded=score_field(self._folded, own.folded, expanded.folded),
+        exact = (score_field("exact", own.exact, expanded.exact) if exact_weight
+                 else np.zeros(self.count(), np.float32))
+        return FieldScores(exact=exact, folded=score_field("folded", own.folded, expanded.folded),
                            exact_weight=exact_weight, folded_weight=folded_weight)
+
+    def _live_rows(self, per_segment: list[np.ndarray]) -> np.ndarray:
+        parts = [s if alive is None else s[alive] for s, alive in zip(per_segment, self.live)]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float64)
 
     def coverage(self, query: str, texts: Sequence[str]) -> np.ndarray:
         """For each text, the share of the query's folded terms it contains, each term weighted by its idf.
@@ -113,20 +284,13 @@ class LexicalIndex:
         return np.array([sum(w for t, w in zip(terms, weights) if t in row) for row in held]) / weights.sum()
 
     def idf(self, folded_terms: Sequence[str]) -> np.ndarray:
-        """BM25's idf of folded terms, from the number of rows holding each (a term not indexed: the highest)."""
-        matrix = self._folded.scores if self._folded is not None else None
-        vocab = self._folded.vocab_dict if self._folded is not None else {}
-        counts = []
-        for term in folded_terms:
-            column = vocab.get(term)
-            inside = matrix is not None and column is not None and column + 1 < len(matrix["indptr"])
-            counts.append(int(matrix["indptr"][column + 1] - matrix["indptr"][column]) if inside else 0)
-        counts = np.asarray(counts, dtype=np.float64)
-        return np.log(1 + (self._count - counts + 0.5) / (counts + 0.5))
+        """BM25's idf of folded terms over the live rows (a term no live row holds: the highest)."""
+        statistics = self._fields["folded"]
+        return statistics.idf([statistics.document_frequency(statistics.postings(t)) for t in folded_terms])
 
     def search(self, query: str, k: int = 10, mask: np.ndarray | None = None) -> list[IndexHit]:
         """The k best rows for `query` that match it at all (and pass `mask`), best first."""
-        if not self._count:
+        if not self.count():
             return []
         return top_rows(self.field_scores(query).combined, k, mask, positive_only=True)
 
@@ -134,13 +298,15 @@ class LexicalIndex:
         replace_dir(Path(path), self.write)
 
     def write(self, directory: Path) -> None:
-        """Write into `directory`, which must not exist yet (`save` swaps it in for an older one)."""
-        if self._exact is None or self._folded is None:
+        """Write the live rows as one segment into `directory`, which must not exist yet."""
+        if not self.segments:
             raise ValueError("the lexical index is empty: call index(texts) before save()")
+        if len(self.segments) > 1 or self.live[0] is not None:
+            raise ValueError("a lexical index over several segments is saved by search.segments, segment by "
+                             "segment")
         directory.mkdir(parents=True)
-        self._exact.save(str(directory / "exact"), show_progress=False)
-        self._folded.save(str(directory / "folded"), show_progress=False)
-        write_json(directory / "lexical.json", {"format": FORMAT, "bm25s": bm25s.__version__, "count": self._count,
+        self.segments[0].write(directory / "segment")
+        write_json(directory / "lexical.json", {"format": FORMAT, "count": self.count(), "scoring": "bm25 lucene",
                                                 "config": asdict(self.config)})
 
     @classmethod
@@ -150,15 +316,4 @@ class LexicalIndex:
         if meta.get("format") != FORMAT:
             raise ValueError(f"{path} holds lexical index format {meta.get('format')!r}, expected {FORMAT!r}: "
                              "rebuild the index")
-        index = cls(config=LexicalConfig(**meta["config"]))
-        index._exact = bm25s.BM25.load(str(path / "exact"), show_progress=False)
-        index._folded = bm25s.BM25.load(str(path / "folded"), show_progress=False)
-        index._count = int(meta["count"])
-        return index
-
-
-def _scores(model: bm25s.BM25 | None, terms: Sequence[str], count: int) -> np.ndarray:
-    known = [t for t in terms if model is not None and t in model.vocab_dict]
-    if not known:
-        return np.zeros(count, dtype=np.float32)
-    return model.get_scores(known).astype(np.float32)
+        return cls(LexicalConfig(**meta["config"]), [LexicalSegment.load(path / "segment")])

@@ -93,6 +93,14 @@ class VectorIndex:
         scores, rows = self._index.search(query, k, params=params)
         return [IndexHit(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
 
+    def stored(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """The normalised vectors of `rows` (all rows by default), to carry into a merged segment unembedded."""
+        if self._index is None:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if rows is None:
+            return self._index.reconstruct_n(0, self.count())
+        return self._index.reconstruct_batch(np.asarray(rows, dtype=np.int64))
+
     def _search_rows(self, query: np.ndarray, rows: np.ndarray, k: int) -> list[IndexHit]:
         """Exact search over the few rows a filter allows: a graph walk limited to them would miss some."""
         if rows.size == 0:

@@ -28,7 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     print(f"ingesting {CORPUS} into {args.store} ...", file=sys.stderr, flush=True)
     if store.run_ingest(argparse.Namespace(paths=[str(CORPUS)], store=args.store, no_index=False,
-                                           no_validate=False)):
+                                           no_validate=False, workers=None, scheduler=None)):
         print("warning: some sample documents were not ingested (see above)", file=sys.stderr)
     token = secrets.token_urlsafe(24)
     print(f"admin token for this run: {token}", file=sys.stderr, flush=True)

@@ -27,7 +27,7 @@ def demo(tmp_path_factory):
     """The demo's store: corpus/ ingested as `plangraph demo` does it, SHACL validation on."""
     directory = tmp_path_factory.mktemp("demo-store")
     failed = store_command.run_ingest(argparse.Namespace(paths=[str(CORPUS)], store=str(directory), no_index=True,
-                                                         no_validate=False))
+                                                         no_validate=False, workers=None, scheduler=None))
     assert failed == 0, "every sample document reads, extracts and conforms to the shapes"
     with TestClient(create_app(Settings(store=directory, embed_duplicates=False))) as client:
         yield client

@@ -51,3 +51,19 @@ def test_a_bad_file_gives_one_error_and_the_rest_succeed(client, tmp_path):
     assert len(failed) == 1 and failed[0].path == empty
     assert "empty.txt" in failed[0].error and "empty" in failed[0].error.split(":", 1)[1]
     assert all(o.extraction is not None and o.extraction.tasks for o in outcomes if o.ok)
+
+
+def test_ingest_command_on_two_workers_stores_what_one_process_stores(tmp_path, capsys):
+    from api import cli
+    from graph.store import Store
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for path in sorted((SHARED / "corpus").glob("*.txt"))[:2]:
+        (sources / path.name).write_bytes(path.read_bytes())
+    (sources / "empty.txt").write_bytes(b"")
+    code = cli.main(["ingest", str(sources), "--store", str(tmp_path / "store"), "--workers", "2",
+                     "--no-index", "--no-validate"])
+    err = capsys.readouterr().err
+    assert code == 1 and "empty.txt" in err and err.strip().splitlines()[-1] == "2 added, 1 failed"
+    stored = {entry.source for entry in Store(tmp_path / "store", validate=False).documents()}
+    assert stored == {p.name for p in sources.iterdir() if p.name != "empty.txt"}

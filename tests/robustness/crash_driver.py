@@ -70,7 +70,7 @@ def _die_at(step: int) -> None:
         return step_or_die
 
     store_module._write_durably = counted(store_module._write_durably)
-    store_module._fsync_directory = counted(store_module._fsync_directory)
+    store_module.fsync_path = counted(store_module.fsync_path)
     store_module.os.replace = counted(os.replace)
     Store._delete_files = counted(Store._delete_files)
 

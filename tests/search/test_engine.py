@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 
 from ingest.text import fold
@@ -56,6 +58,18 @@ def test_engine_a_task_pasted_as_query_brings_its_repetitions(lexical_engine):
     hits = lexical_engine.search(task, k=4).hits
     assert all(h.text.startswith(task) for h in hits)
     assert len({h.id for h in hits}) == 4
+
+
+def test_engine_duplicates_pulled_up_behind_a_hit_pass_the_filters_too(corpus):
+    """A document copied into a second file: its tasks have copies in another source, which the search pulls up
+    behind each one — but not past a filter on the source."""
+    original = [u for u in corpus.units if u.source == corpus.units[0].source]
+    copy = [dataclasses.replace(u, id=f"copy-{u.id}", source=f"copy-{u.source}", doc_id=f"copy-{u.doc_id}") for u in original]
+    engine = SearchEngine.build(original + copy)
+    pasted = next(u.text for u in original if u.kind == "task")
+    assert {h.source for h in engine.search(pasted, k=10).hits} == {original[0].source, copy[0].source}
+    filtered = engine.search(pasted, k=10, filters={"source": copy[0].source}).hits
+    assert filtered and {h.source for h in filtered} == {copy[0].source}
 
 
 def test_engine_filters_and_facets(lexical_engine):

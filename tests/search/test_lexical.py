@@ -40,7 +40,7 @@ def test_lexical_unmatched_query_finds_nothing(index):
 def test_lexical_saves_its_parameters_and_versions(index, tmp_path):
     index.save(tmp_path / "lexical")
     meta = json.loads((tmp_path / "lexical" / "lexical.json").read_text(encoding="utf-8"))
-    assert meta["count"] == len(TEXTS) and meta["bm25s"] and meta["config"]["k1"] == LexicalConfig().k1
+    assert meta["count"] == len(TEXTS) and meta["scoring"] == "bm25 lucene" and meta["config"]["k1"] == LexicalConfig().k1
     assert LexicalIndex.load(tmp_path / "lexical").config == index.config
 
 
