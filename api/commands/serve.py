@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import socket
 import sys
 import threading
 import time
 from pathlib import Path
 
+from api.commands.errors import CommandError, open_store, port_number
 from api.commands.store import DEFAULT_STORE
 from api.settings import Settings
 
@@ -27,15 +29,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def add_address_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (default: loopback only)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to listen on (0: any free port)")
+    parser.add_argument("--port", type=port_number, default=DEFAULT_PORT, help="port to listen on (0: any free port)")
 
 
 def run(args: argparse.Namespace) -> int:
-    if not (Path(args.store) / "manifest.json").is_file():
+    if not open_store(args.store).documents():
         print(f"warning: {args.store} holds no documents yet; add some with `plangraph ingest PATH --store "
               f"{args.store}`", file=sys.stderr)
     settings = dataclasses.replace(Settings.from_env(), store=Path(args.store))
     return serve(settings, args.host, args.port)
+
+
+def check_address(host: str, port: int) -> None:
+    """Refuse, before the service loads its store, an address it could not listen on (a host name that does not
+    resolve, a port in use or reserved); uvicorn would say so only after that, in a log line of its own."""
+    try:
+        family, _type, _proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        socket.create_server(address, family=family).close()
+    except OSError as error:
+        raise CommandError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
 def server_config(app, host: str, port: int):
@@ -51,6 +63,7 @@ def serve(settings: Settings, host: str, port: int) -> int:
 
     from api.app import create_app
 
+    check_address(host, port)
     server = uvicorn.Server(server_config(create_app(settings), host, port))
     threading.Thread(target=_announce, args=(server,), daemon=True).start()
     server.run()
