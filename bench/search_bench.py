@@ -42,7 +42,6 @@ from search.engine import SearchEngine  # noqa: E402
 from search.lexical import LexicalIndex  # noqa: E402
 from search.units import Unit  # noqa: E402
 from search.units_builder import build_entities, build_units  # noqa: E402
-from search.vectors import VectorIndex  # noqa: E402
 
 SHARED = ROOT / ".." / "shared"
 
@@ -153,15 +152,16 @@ def measure(name: str, units: list[Unit], entities: list, vectors: np.ndarray, e
     build_s = time.perf_counter() - started
     query_vectors = np.vstack([embedder.embed_query(q) for q in queries]).astype(np.float32)
     lexical: LexicalIndex = engine.lexical
-    dense_vectors: VectorIndex = engine.dense.vectors
+    dense = engine.dense   # one segment: its vectors, searched through the engine's segmented dense side
+    kind = dense.index.segments[0].vectors.kind
     pairs = list(zip(queries, query_vectors))
     result = {
         "collection": name, "units": len(units), "queries": len(queries), "build_s": round(build_s, 1),
-        "vector_index": dense_vectors.kind,
+        "vector_index": kind,
         "plangraph_lexical": timed(lambda q: lexical.search(q, k=10), queries),
         "bm25s_direct": bm25s_reference(texts, queries),
-        "plangraph_dense_search": timed(lambda pair: dense_vectors.search(pair[1], k=10), pairs),
-        "faiss_direct": faiss_reference(vectors, query_vectors, dense_vectors.kind),
+        "plangraph_dense_search": timed(lambda pair: dense.search_vector(pair[1], k=10), pairs),
+        "faiss_direct": faiss_reference(vectors, query_vectors, kind),
         "query_embedding": timed(embedder.embed_query, queries),
         "plangraph_hybrid": timed(lambda q: engine.search(q, k=10), queries),
     }
