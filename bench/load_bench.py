@@ -150,7 +150,7 @@ def cut_phrases(text: str, rng: random.Random, count: int) -> list[str]:
     phrases = []
     for _ in range(count):
         length = rng.randint(3, 6)
-        start = rng.randrange(len(words) - length)
+        start = rng.randrange(len(words) - length + 1)
         phrases.append(" ".join(words[start:start + length]))
     return phrases
 
