@@ -95,11 +95,17 @@ class Snapshot:
         return [(str(graph_iri(doc_id)), str(store_path / entry.graph_file)) for doc_id, entry in self.entries.items()]
 
 
-def build_snapshot(store: Store, previous: SearchEngine | None = None) -> Snapshot:
-    """Everything read from one reading of the manifest: a document removed meanwhile is left out whole. The
-    search engine is `previous` (the last snapshot's) updated for the documents that changed, not rebuilt."""
+def build_snapshot(store: Store, previous: Snapshot | None = None) -> Snapshot:
+    """Everything read from one reading of the manifest: a document removed meanwhile is left out whole. From
+    `previous` (the last snapshot) the documents whose graph file is unchanged are taken as they are, and its
+    search engine is updated for the documents that changed, not rebuilt."""
     entries, documents, extractions = {}, {}, {}
     for entry in store.documents():
+        if previous is not None and previous.entries.get(entry.doc_id) == entry:
+            documents[entry.doc_id] = previous.documents[entry.doc_id]
+            extractions[entry.doc_id] = previous.extractions[entry.doc_id]
+            entries[entry.doc_id] = entry
+            continue
         try:
             documents[entry.doc_id] = store.document(entry.doc_id)
             extractions[entry.doc_id] = store.extraction(entry.doc_id)
@@ -108,9 +114,10 @@ def build_snapshot(store: Store, previous: SearchEngine | None = None) -> Snapsh
             continue
         entries[entry.doc_id] = entry
     version = tuple((e.doc_id, e.graph_file) for e in entries.values())
+    engine = open_engine(store.path, version, documents, extractions,
+                         previous=previous.engine if previous is not None else None)
     return Snapshot(version=version, entries=entries, documents=documents, extractions=extractions,
-                    graph=question_graph(store),
-                    engine=open_engine(store.path, version, documents, extractions, previous=previous))
+                    graph=question_graph(store), engine=engine)
 
 
 class Library:
@@ -130,7 +137,7 @@ class Library:
             self._checked = now
             if self._version() != self._snapshot.version and self._rebuilding.acquire(blocking=False):
                 try:
-                    self._snapshot = build_snapshot(self.store, self._snapshot.engine)
+                    self._snapshot = build_snapshot(self.store, self._snapshot)
                 except (OSError, StoreError):
                     log.exception("the store changed but could not be read again; still serving the previous state")
                 finally:
@@ -140,7 +147,7 @@ class Library:
     def refresh(self) -> Snapshot:
         """Rebuild now, after a change this process made: the change is visible to the next request."""
         with self._rebuilding:
-            self._snapshot = build_snapshot(self.store, self._snapshot.engine)
+            self._snapshot = build_snapshot(self.store, self._snapshot)
         return self._snapshot
 
     def _version(self) -> tuple[tuple[str, str], ...]:
