@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import ctypes
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import ReadError
 
 MIB = 1024 * 1024
+_RETRY_S = 0.05   # between alarms once the time is up, until the reading stops
 
 
 @dataclass(frozen=True)
@@ -80,30 +80,55 @@ class Budget:
             raise self.refuse(f"{what} expand to more than {self.limits.max_unpacked_bytes / MIB:,.0f} MiB "
                               f"(ReadLimits.max_unpacked_bytes)")
 
-    @contextmanager
-    def time_limit(self) -> Iterator[None]:
+    def time_limit(self) -> "_Watchdog":
         """Stop the reading in this thread when its time is up, with a ReadError naming the limit."""
-        reader = threading.get_ident()
-        finished = threading.Event()
+        return _Watchdog(self)
 
-        def expire() -> None:
-            if not finished.is_set():
-                _raise_in(reader, _OutOfTime)
 
-        watchdog = threading.Timer(self.limits.max_seconds, expire)
-        watchdog.daemon = True
-        watchdog.start()
+class _Watchdog:
+    """Raises _OutOfTime in the reading thread at the deadline, and again every `_RETRY_S` while the reading goes
+    on: an alarm that lands where it is swallowed (a `__del__`, a bare `except:` in a library) is followed by the
+    next. The alarm can land anywhere, the end of this context manager included, so leaving it loops until the
+    watchdog has stopped and any alarm still pending is withdrawn."""
+
+    def __init__(self, budget: Budget):
+        self._budget = budget
+        self._reader = threading.get_ident()
+        self._finished = threading.Event()
+        self._lock = threading.Lock()   # held while raising, so that no alarm follows `_finished` being set
+        self._thread = threading.Thread(target=self._watch, name=f"watchdog {budget.path.name}", daemon=True)
+
+    def _watch(self) -> None:
+        wait = self._budget.limits.max_seconds
+        while not self._finished.wait(wait):
+            with self._lock:
+                if self._finished.is_set():
+                    return
+                _raise_in(self._reader, _OutOfTime)
+            wait = _RETRY_S
+
+    def __enter__(self) -> None:
+        self._started = time.monotonic()
         try:
+            self._thread.start()
+        except _OutOfTime:   # the alarm rang before the reading began (a limit of a millisecond)
+            self.__exit__(_OutOfTime, None, None)
+
+    def __exit__(self, exc_type, exc, traceback) -> bool:
+        out_of_time = exc_type is _OutOfTime
+        while True:
             try:
-                yield
-            finally:
-                finished.set()
-                watchdog.cancel()
-                watchdog.join()         # an expire() already running has raised, or seen `finished`
-                _raise_in(reader, None)   # withdraw an alarm raised but not yet delivered
-        except _OutOfTime:
-            raise self.refuse(f"reading took longer than {self.limits.max_seconds:g} s "
-                              f"(ReadLimits.max_seconds)") from None
+                with self._lock:
+                    self._finished.set()
+                self._thread.join()
+                _raise_in(self._reader, None)   # withdraw an alarm raised but not yet delivered
+                break
+            except _OutOfTime:
+                out_of_time = True
+        limit = self._budget.limits.max_seconds
+        if out_of_time or (exc_type is None and time.monotonic() - self._started > limit):
+            raise self._budget.refuse(f"reading took longer than {limit:g} s (ReadLimits.max_seconds)") from None
+        return False
 
 
 def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
