@@ -59,7 +59,8 @@ def _build(directory: Path, files: list[Path], workers: int) -> Store:
     with cluster_client(workers=workers) as client:
         for outcome in extract_on_cluster(files, client):
             if outcome.ok:
-                store.ingest(outcome.path, outcome.extraction, outcome.document)
+                document, extraction = outcome.value
+                store.ingest(outcome.path, extraction, document)
             else:
                 failed += 1
                 print(f"error: {outcome.error}", file=sys.stderr)

@@ -73,7 +73,8 @@ def _extracted(args: argparse.Namespace) -> Iterator[tuple[Path, SourceDocument 
         for outcome in extract_on_cluster(iter_inputs(args.paths, skipped), client):
             if not outcome.ok:
                 print(f"error: {outcome.error}", file=sys.stderr)
-            yield outcome.path, outcome.document, outcome.extraction
+            document, extraction = outcome.value or (None, None)
+            yield outcome.path, document, extraction
     for path in skipped:
         print(f"skipped: {path}: no reader for '{path.suffix or path.name}' files", file=sys.stderr)
 

@@ -36,9 +36,10 @@ def test_two_workers_give_the_graph_of_one_process(client):
     for outcome in outcomes:
         document = read(outcome.path)
         alone = extract(document)
-        assert outcome.document == document
-        assert outcome.extraction == alone
-        assert _sorted_nquads(outcome.extraction, outcome.document) == _sorted_nquads(alone, document)
+        stored_document, extraction = outcome.value
+        assert stored_document == document
+        assert extraction == alone
+        assert _sorted_nquads(extraction, stored_document) == _sorted_nquads(alone, document)
 
 
 def test_a_bad_file_gives_one_error_and_the_rest_succeed(client, tmp_path):
@@ -50,7 +51,7 @@ def test_a_bad_file_gives_one_error_and_the_rest_succeed(client, tmp_path):
     failed = [o for o in outcomes if not o.ok]
     assert len(failed) == 1 and failed[0].path == empty
     assert "empty.txt" in failed[0].error and "empty" in failed[0].error.split(":", 1)[1]
-    assert all(o.extraction is not None and o.extraction.tasks for o in outcomes if o.ok)
+    assert all(o.value[1].tasks for o in outcomes if o.ok)
 
 
 def test_ingest_command_on_two_workers_stores_what_one_process_stores(tmp_path, capsys):
