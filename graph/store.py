@@ -2,7 +2,7 @@
 
 Layout::
 
-    <store>/manifest.json                 the current state: one entry per document (source, path, content hash,
+    <store>/manifest.sqlite               the current state: one row per document (source, path, content hash,
                                           doc_id, ingest time, extractor version, its three files)
     <store>/data/<doc_id>.<nonce>.nq      the document's named graph, N-Quads
     <store>/data/<doc_id>.<nonce>.document.json / .extraction.json   SourceDocument and Extraction (graph.codec)
@@ -10,18 +10,21 @@ Layout::
 
 Why per-document N-Quads files plus a manifest, rather than a persistent Oxigraph database: a document's facts
 are replaced as a unit, and the unit is a file. An ingest writes the new files beside the old ones under fresh
-names, then writes a new manifest to a temporary file, fsyncs it and `os.replace`s it over the old one; that
-rename is the one atomic switch. Killed before it, the old manifest still names the old files; killed after it,
-the new one names the new files. Files no manifest names are orphans, deleted by the next process that takes
-the lock (so a reader never deletes what a live writer is writing). A write that fails (a full disk) deletes
-what it had written and raises StoreError: the store keeps its previous state. A second writer waits up to
-`lock_wait_s` for the first to finish the document it is writing, so two batches ingesting at once are
-serialised document by document; a writer still holding the lock after that is reported, and nothing is
-written. Oxigraph's own RocksDB store would need a copy of the whole database to switch atomically. Queries run
-over an in-memory Oxigraph store loaded from the files and kept in step with the manifest (only the documents
-that changed are reloaded). Measured here: about 300 bytes a quad and 180k quads/s to load, so 1M quads (some
-400 planning documents) take 0.3 GiB and 5 s on the first query; a province's documents fit, the country's do
-not: past that, the same SPARQL runs over a SPARQL 1.1 server loaded from these files.
+names, then switches the manifest's rows in one SQLite transaction (WAL, synchronous=FULL); that commit is the
+one atomic switch. Killed before it, the manifest still names the old files; killed after it, the new ones.
+Files no manifest names are orphans, deleted by the next process that takes the lock (so a reader never deletes
+what a live writer is writing). A write that fails (a full disk) deletes what it had written and raises
+StoreError: the store keeps its previous state. A second writer waits up to `lock_wait_s` for the first to
+finish the document it is writing, so two batches ingesting at once are serialised document by document; a
+writer still holding the lock after that is reported, and nothing is written. Oxigraph's own RocksDB store would
+need a copy of the whole database to switch atomically. Why SQLite for the manifest: a change costs its own rows
+(a JSON manifest is rewritten whole, which at 100k documents is 40 MB a document), a reader looks a document up
+by an index, and each switch bumps a generation number, so a reader keeps the list of documents in memory until
+the generation moves. A store written by an older plangraph (manifest.json) is converted the first time it is
+opened for writing. Queries run over an in-memory Oxigraph store loaded from the files and kept in step with the
+manifest (only the documents that changed are reloaded). Measured here: about 300 bytes a quad and 180k quads/s to
+load, so 1M quads (some 400 planning documents) take 0.3 GiB and 5 s on the first query; a province's documents
+fit, the country's do not: past that, the same SPARQL runs over a SPARQL 1.1 server loaded from these files.
 """
 from __future__ import annotations
 
@@ -30,10 +33,12 @@ import fcntl
 import hashlib
 import json
 import os
+import sqlite3
+import threading
 import time
 import uuid
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import astuple, dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Literal
@@ -54,9 +59,10 @@ from ingest.errors import PlangraphError
 from ingest.model import Extraction
 from ingest.pipeline import EXTRACTOR_VERSION
 
-MANIFEST = "manifest.json"
-FORMAT_VERSION = 1
-_TMP_PREFIX = f".{MANIFEST}."
+MANIFEST = "manifest.sqlite"
+LEGACY_MANIFEST = "manifest.json"   # the manifest of stores written before format 2, converted on first write
+FORMAT_VERSION = 2
+_LEGACY_TMP_PREFIX = f".{LEGACY_MANIFEST}."
 _READ_ATTEMPTS = 3   # a reader racing a writer's cleanup re-reads the manifest this many times
 LOCK_WAIT_S = 30.0   # five times the longest single-document write measured (0.8 MB, SHACL included: 6 s)
 _LOCK_POLL_S = 0.05
@@ -88,6 +94,21 @@ class ManifestEntry:
         return self.graph_file, self.document_file, self.extraction_file
 
 
+_COLUMNS = tuple(f.name for f in fields(ManifestEntry))
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM documents"
+_INSERT = f"INSERT INTO documents ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+# `position` keeps the order of ingest (a replaced document moves to the end, as it is a new row)
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (position INTEGER PRIMARY KEY AUTOINCREMENT,
+    {', '.join(f'{name} {"INTEGER" if name == "quads" else "TEXT"} NOT NULL' for name in _COLUMNS)},
+    UNIQUE (doc_id));
+CREATE INDEX IF NOT EXISTS documents_by_path ON documents (path);
+CREATE INDEX IF NOT EXISTS documents_by_source ON documents (source);
+INSERT OR IGNORE INTO meta VALUES ('format', {FORMAT_VERSION}), ('generation', 0);
+"""
+
+
 @dataclass(frozen=True)
 class IngestResult:
     status: Literal["added", "replaced", "unchanged", "duplicate"]
@@ -114,11 +135,14 @@ class Store:
         (self.path / "data").mkdir(exist_ok=True)
         self._oxigraph: pyoxigraph.Store | None = None
         self._loaded: dict[str, str] = {}   # doc_id -> graph file loaded into the in-memory store
+        self._local = threading.local()     # one SQLite connection per thread (and per process, after a fork)
+        self._listed: tuple[int, dict[str, ManifestEntry]] = (-1, {})   # (generation, its documents)
         try:
             with self._writing(wait_s=0):   # opening never waits: a reader must not queue behind a writer
-                self._delete_orphans(self._read_manifest())
+                self._prepare()
+                self._delete_orphans()
         except StoreLockedError:
-            pass   # a writer is at work: its files are not orphans, and it cleans up after itself
+            pass   # a writer is at work: it made the manifest, its files are not orphans, it cleans up after itself
 
     # --- writing -------------------------------------------------------------------------------------------
     def ingest(self, source_path: str | Path, extraction: Extraction, doc: SourceDocument, *,
@@ -130,20 +154,16 @@ class Store:
         version = extractor_version or EXTRACTOR_VERSION
         content_hash = hashlib.sha256(source_path.read_bytes()).hexdigest()
         with self._writing():
-            documents = self._read_manifest()
-            previous = next((e for e in documents.values() if e.path == str(source_path)), None)
+            previous = self._entry_where("path = ?", str(source_path))
             if previous and (previous.content_hash, previous.doc_id, previous.extractor_version,
                              previous.graph_version) == (content_hash, extraction.doc_id, version, GRAPH_VERSION):
                 return IngestResult("unchanged", previous.doc_id)
-            holder = documents.get(extraction.doc_id)
+            holder = self._entry_where("doc_id = ?", extraction.doc_id)
             if holder and holder.path != str(source_path):
-                return self._record_duplicate(documents, previous, holder)
+                return self._record_duplicate(previous, holder)
             entry = self._write_document(source_path, content_hash, version, extraction, doc)
-            if previous:
-                del documents[previous.doc_id]
-            documents[entry.doc_id] = entry
             try:
-                self._switch(documents)
+                self._switch(add=[entry], remove=[previous.doc_id] if previous else [])
             except StoreError:
                 self._delete_files(entry.files())
                 raise
@@ -156,20 +176,16 @@ class Store:
     def remove(self, doc_or_source: str) -> str:
         """Remove a document and all its facts, named by doc_id, source file name or path; returns its doc_id."""
         with self._writing():
-            documents = self._read_manifest()
-            entry = self._find(documents, doc_or_source)
-            del documents[entry.doc_id]
-            self._switch(documents)
+            entry = self._find(doc_or_source)
+            self._switch(add=[], remove=[entry.doc_id])
             self._delete_files(entry.files())
         return entry.doc_id
 
-    def _record_duplicate(self, documents: dict[str, ManifestEntry], previous: ManifestEntry | None,
-                          holder: ManifestEntry) -> IngestResult:
+    def _record_duplicate(self, previous: ManifestEntry | None, holder: ManifestEntry) -> IngestResult:
         """The same text is already stored from another file: keep one copy; the file's old content, if it
         had other content before, is gone from it and leaves the store."""
         if previous:
-            del documents[previous.doc_id]
-            self._switch(documents)
+            self._switch(add=[], remove=[previous.doc_id])
             self._delete_files(previous.files())
         return IngestResult("duplicate", holder.doc_id, duplicate_of=holder.path)
 
@@ -199,17 +215,23 @@ class Store:
             raise self._write_failed(error, f"the files of {extraction.source}") from None
         return entry
 
-    def _switch(self, documents: dict[str, ManifestEntry]) -> None:
-        """Make `documents` the store's state: the one atomic step of every change."""
-        manifest = {"format": FORMAT_VERSION, "documents": [asdict(e) for e in documents.values()]}
-        temporary = self.path / f"{_TMP_PREFIX}{uuid.uuid4().hex[:12]}"
+    def _switch(self, add: list[ManifestEntry], remove: list[str]) -> None:
+        """Remove the documents `remove` and add the entries `add`: the one atomic step of every change."""
+        connection = self._connection()
         try:
-            _write_durably(temporary, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
-        except OSError as error:
-            temporary.unlink(missing_ok=True)
-            raise self._write_failed(error, "the new manifest") from None
-        os.replace(temporary, self.path / MANIFEST)
-        fsync_path(self.path)
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.executemany("DELETE FROM documents WHERE doc_id = ?", [(doc_id,) for doc_id in remove])
+                connection.executemany(_INSERT, [astuple(entry) for entry in add])
+                connection.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+                _commit(connection)
+            except BaseException:
+                connection.rollback()
+                raise
+        except sqlite3.OperationalError as error:
+            full = getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "full" in str(error)
+            raise self._write_failed(OSError(errno.ENOSPC if full else errno.EIO, str(error)),
+                                     "the new manifest") from None
 
     def _write_failed(self, error: OSError, what: str) -> StoreError:
         cause = "the disk is full" if error.errno == errno.ENOSPC else (error.strerror or str(error))
@@ -220,13 +242,27 @@ class Store:
         for name in names:
             (self.path / name).unlink(missing_ok=True)
 
-    def _delete_orphans(self, documents: dict[str, ManifestEntry]) -> None:
-        """Files of interrupted changes: data no manifest names, and manifests never switched in."""
-        named = {name for entry in documents.values() for name in entry.files()}
+    def _delete_orphans(self) -> None:
+        """Files of interrupted changes: data no manifest names."""
+        named = {name for entry in self._read_manifest().values() for name in entry.files()}
         for file in (self.path / "data").iterdir():
             if f"data/{file.name}" not in named:
                 file.unlink(missing_ok=True)
-        for file in self.path.glob(f"{_TMP_PREFIX}*"):
+
+    def _prepare(self) -> None:
+        """Under the write lock: make the manifest's tables, and convert a manifest.json of an older plangraph."""
+        with self._reading() as connection:
+            connection.executescript(_SCHEMA)
+            format_row = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        if format_row[0] != FORMAT_VERSION:
+            raise StoreError(f"{self.path / MANIFEST} has format {format_row[0]!r}; this plangraph reads format "
+                             f"{FORMAT_VERSION}: re-ingest the documents into a new store")
+        legacy = self.path / LEGACY_MANIFEST
+        if legacy.exists():
+            if not self._read_manifest():
+                self._switch(add=list(_legacy_entries(legacy).values()), remove=[])
+            legacy.unlink()
+        for file in self.path.glob(f"{_LEGACY_TMP_PREFIX}*"):
             file.unlink(missing_ok=True)
 
     @contextmanager
@@ -245,11 +281,11 @@ class Store:
 
     # --- reading -------------------------------------------------------------------------------------------
     def documents(self) -> list[ManifestEntry]:
-        """Every stored document, in the order they were first ingested."""
+        """Every stored document, in the order they were ingested."""
         return list(self._read_manifest().values())
 
     def entry(self, doc_or_source: str) -> ManifestEntry:
-        return self._find(self._read_manifest(), doc_or_source)
+        return self._find(doc_or_source)
 
     def document(self, doc_id: str) -> SourceDocument:
         return codec.from_json(SourceDocument, self._read_stored(doc_id, "document_file"))
@@ -318,7 +354,7 @@ class Store:
 
     def _read_stored(self, doc_id: str, field: str) -> str:
         for _attempt in range(_READ_ATTEMPTS):
-            entry = self._find(self._read_manifest(), doc_id)
+            entry = self._find(doc_id)
             try:
                 return self._read_relative(getattr(entry, field))
             except FileNotFoundError:
@@ -329,27 +365,88 @@ class Store:
         return (self.path / name).read_text(encoding="utf-8")
 
     def _read_manifest(self) -> dict[str, ManifestEntry]:
-        try:
-            manifest = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        if manifest.get("format") != FORMAT_VERSION:
-            raise StoreError(f"{self.path / MANIFEST} has format {manifest.get('format')!r}; this plangraph "
-                             f"reads format {FORMAT_VERSION}: re-ingest the documents into a new store")
-        return {item["doc_id"]: ManifestEntry(**item) for item in manifest["documents"]}
+        """doc_id -> entry of the current state; read again only when a change moved the generation (the dict
+        is shared by every caller of this state: never changed in place)."""
+        if not (self.path / MANIFEST).exists():
+            legacy = self.path / LEGACY_MANIFEST   # an older store not yet opened for writing
+            return _legacy_entries(legacy) if legacy.exists() else {}
+        with self._reading() as connection:
+            connection.execute("BEGIN")   # one read transaction: the generation and the rows of one state
+            try:
+                generation = connection.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+                if generation is None:   # the first writer is making the tables now
+                    return {}
+                if generation[0] != self._listed[0]:
+                    rows = connection.execute(f"{_SELECT} ORDER BY position").fetchall()
+                    self._listed = (generation[0], {row[_COLUMNS.index("doc_id")]: ManifestEntry(*row)
+                                                    for row in rows})
+            finally:
+                connection.execute("COMMIT")
+        return self._listed[1]
 
-    def _find(self, documents: dict[str, ManifestEntry], doc_or_source: str) -> ManifestEntry:
-        if doc_or_source in documents:
-            return documents[doc_or_source]
+    def _entry_where(self, condition: str, value: str) -> ManifestEntry | None:
+        with self._reading() as connection:
+            row = connection.execute(f"{_SELECT} WHERE {condition}", (value,)).fetchone()
+        return ManifestEntry(*row) if row else None
+
+    def _find(self, doc_or_source: str) -> ManifestEntry:
+        if not (self.path / MANIFEST).exists():
+            return self._find_in(list(self._read_manifest().values()), doc_or_source)
+        with self._reading() as connection:
+            rows = connection.execute(f"{_SELECT} WHERE doc_id = ?", (doc_or_source,)).fetchall() or \
+                connection.execute(f"{_SELECT} WHERE source = ? OR path IN (?, ?)",
+                                   (doc_or_source, doc_or_source, str(Path(doc_or_source).resolve()))).fetchall()
+        return self._find_in([ManifestEntry(*row) for row in rows], doc_or_source)
+
+    def _find_in(self, entries: list[ManifestEntry], doc_or_source: str) -> ManifestEntry:
         resolved = str(Path(doc_or_source).resolve())
-        matches = [e for e in documents.values() if doc_or_source in (e.source, e.path) or e.path == resolved]
+        matches = [e for e in entries if doc_or_source in (e.doc_id, e.source, e.path) or e.path == resolved]
         if not matches:
             raise KeyError(f"no document {doc_or_source!r} in the store at {self.path} "
                            f"(name one by doc_id, source file name or path)")
-        if len(matches) > 1:
+        if len(matches) > 1 and not any(e.doc_id == doc_or_source for e in matches):
             raise StoreError(f"{doc_or_source!r} names {len(matches)} documents: "
                              f"{', '.join(e.path for e in matches)}; name one by its path or doc_id")
-        return matches[0]
+        return next((e for e in matches if e.doc_id == doc_or_source), matches[0])
+
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection to the manifest (a connection is not shared across threads or a fork)."""
+        held = getattr(self._local, "held", None)
+        if held is None or held[0] != os.getpid():
+            connection = sqlite3.connect(self.path / MANIFEST, timeout=self.lock_wait_s, isolation_level=None,
+                                         check_same_thread=False)
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = FULL")   # a commit is on disk before the change is reported
+            held = self._local.held = (os.getpid(), connection)
+        return held[1]
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection, with a damaged manifest reported as a StoreError that says so."""
+        try:
+            yield self._connection()
+        except sqlite3.OperationalError as error:
+            if "no such table" not in str(error):
+                raise StoreError(f"{self.path / MANIFEST} cannot be read now ({error}); try again") from None
+            raise StoreError(f"{self.path / MANIFEST} is being made by the store's first writer; "
+                             f"try again") from None
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path / MANIFEST} is damaged ({error}); restore it from a backup or "
+                             f"re-ingest the documents into a new store") from None
+
+
+def _legacy_entries(path: Path) -> dict[str, ManifestEntry]:
+    """The documents of a manifest.json (format 1, written by plangraph before SQLite)."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        return {item["doc_id"]: ManifestEntry(**item) for item in manifest["documents"]}
+    except (ValueError, KeyError, TypeError) as error:
+        raise StoreError(f"{path} is damaged ({type(error).__name__}: {error}); re-ingest the documents "
+                         f"into a new store") from None
+
+
+def _commit(connection: sqlite3.Connection) -> None:
+    connection.execute("COMMIT")
 
 
 def _lock(descriptor: int, wait_s: float) -> bool:

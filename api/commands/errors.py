@@ -50,7 +50,7 @@ def open_store(path: str | Path, *, validate: bool = True) -> Store:
     except OSError as error:
         raise CommandError(f"the store at {path} cannot be read: {describe(error)}") from None
     except (ValueError, KeyError, TypeError) as error:   # opening reads only the manifest
-        raise CommandError(f"the store at {path} cannot be read: its manifest.json is damaged "
+        raise CommandError(f"the store at {path} cannot be read: its manifest is damaged "
                            f"({describe(error)})") from None
     return store
 

@@ -49,8 +49,10 @@ def test_cli_errors_a_file_given_as_the_store_is_refused(command, tmp_path, caps
 def test_cli_errors_a_damaged_manifest_is_reported(command, one_document_store, tmp_path, capsys):
     damaged = tmp_path / "damaged"
     shutil.copytree(one_document_store, damaged)
-    (damaged / "manifest.json").write_text('{"documents": [', encoding="utf-8")
-    one_error(capsys, cli.main([*command, "--store", str(damaged)]), str(damaged), "manifest.json is damaged")
+    for name in ("manifest.sqlite-wal", "manifest.sqlite-shm"):
+        (damaged / name).unlink(missing_ok=True)
+    (damaged / "manifest.sqlite").write_bytes(b"not a database, but the start of a damaged file" * 100)
+    one_error(capsys, cli.main([*command, "--store", str(damaged)]), str(damaged), "manifest.sqlite is damaged")
 
 
 def test_cli_errors_an_empty_store_holds_no_documents(tmp_path, capsys):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import subprocess
 import sys
@@ -43,8 +44,9 @@ def _ingest(store: Store, path: Path, addendum: str = "", source: str | None = N
 
 
 def _snapshot(root: Path) -> dict[str, tuple[int, bytes]]:
+    """Every stored file's time and bytes; SQLite's shared-memory index (-shm) is not data: readers write it."""
     return {str(p.relative_to(root)): (p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted(root.rglob("*")) if p.is_file()}
+            for p in sorted(root.rglob("*")) if p.is_file() and not p.name.endswith("-shm")}
 
 
 def _graphs(store: Store) -> set[str]:
@@ -124,22 +126,23 @@ def test_store_crash_before_the_switch_keeps_the_old_state(tmp_path, files, monk
     root = tmp_path / "store"
     store = Store(root)
     old = _ingest(store, files[0]).doc_id
-    manifest = (root / "manifest.json").read_bytes()
+    before = store.documents()
     files[0].write_text(sample.TEXT + "\nBản sửa.", encoding="utf-8")
 
     def crash(*_args):
         raise OSError("simulated crash between writing the new files and switching to them")
 
-    monkeypatch.setattr(store_module.os, "replace", crash)
+    monkeypatch.setattr(store_module, "_commit", crash)
     with pytest.raises(OSError, match="simulated crash"):
         _ingest(store, files[0], "\nBản sửa.", source="052.txt")
     monkeypatch.undo()
 
-    assert (root / "manifest.json").read_bytes() == manifest
+    assert store.documents() == before
     reopened = Store(root)   # the next open is clean: the half-written version's files are gone
     (entry,) = reopened.documents()
     assert entry.doc_id == old
-    assert sorted(p.name for p in root.iterdir()) == ["data", "lock", "manifest.json"]
+    assert {p.name for p in root.iterdir()} <= {"data", "lock", "manifest.sqlite", "manifest.sqlite-wal",
+                                                "manifest.sqlite-shm"}
     assert sorted(f"data/{p.name}" for p in (root / "data").iterdir()) == sorted(entry.files())
     assert reopened.query(LEADS)[0]["lead"] == sample.PHONG
 
@@ -152,7 +155,7 @@ KILLED_INGEST = textwrap.dedent("""
     point, root, path = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     die = lambda *args, **kwargs: os.kill(os.getpid(), signal.SIGKILL)
     if point == "before-switch":
-        store_module.os.replace = die
+        store_module._commit = die
     else:
         store_module.Store._delete_files = die
     doc = sample.source_document("\\nBản sửa.", source=path.name)
@@ -228,3 +231,21 @@ def test_store_reader_sees_another_writers_changes(tmp_path, files):
     assert len(reader.query(LEADS)) == 2
     writer.remove("052.txt")
     assert reader.query(LEADS) == []
+
+
+def test_store_written_by_an_older_plangraph_is_converted_when_opened(tmp_path, files):
+    root = tmp_path / "store"
+    store = Store(root)
+    kept = [_ingest(store, files[0]).doc_id, _ingest(store, files[1], APPENDIX).doc_id]
+    entries = store.documents()
+    del store
+    for name in ("manifest.sqlite", "manifest.sqlite-wal", "manifest.sqlite-shm"):
+        (root / name).unlink(missing_ok=True)
+    legacy = {"format": 1, "documents": [dataclasses.asdict(e) for e in entries]}
+    (root / "manifest.json").write_text(json.dumps(legacy), encoding="utf-8")
+
+    reopened = Store(root)
+
+    assert reopened.documents() == entries and [e.doc_id for e in entries] == kept
+    assert not (root / "manifest.json").exists() and (root / "manifest.sqlite").is_file()
+    assert reopened.query(LEADS)[0]["lead"] == sample.PHONG

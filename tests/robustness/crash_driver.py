@@ -4,7 +4,7 @@
 
 It journals every change before making it (`crashes.read_journal` reads it back), prints "ready" once the store
 is open, and then changes the store as fast as it can. With STEP it kills itself (SIGKILL) just before the
-STEP-th input/output step of the store: writing a file, syncing a folder, switching the manifest, deleting old
+STEP-th input/output step of the store: writing a file, syncing a folder, committing the manifest, deleting old
 files. Without it, the test kills it after a random delay.
 """
 from __future__ import annotations
@@ -71,7 +71,7 @@ def _die_at(step: int) -> None:
 
     store_module._write_durably = counted(store_module._write_durably)
     store_module.fsync_path = counted(store_module.fsync_path)
-    store_module.os.replace = counted(os.replace)
+    store_module._commit = counted(store_module._commit)
     Store._delete_files = counted(Store._delete_files)
 
 
