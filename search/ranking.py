@@ -81,18 +81,23 @@ def dense_weight(config: RankingConfig, plan: QueryPlan, coverage: float) -> flo
 def fuse(config: RankingConfig, units: Sequence[Unit], lexical: list[IndexHit], dense: list[IndexHit],
          weight_of_dense: float) -> dict[int, dict]:
     """Per candidate row: its lexical and dense rank and score, and the fused text score."""
-    scored: dict[int, dict] = {}
-    for rank, hit in enumerate(lexical, 1):
-        scored[hit.row] = {"lexical_rank": rank, "lexical_score": hit.score}
+    scored: dict[int, dict] = {hit.row: {"lexical_rank": rank, "lexical_score": hit.score}
+                               for rank, hit in enumerate(lexical, 1)}
     for rank, hit in enumerate(dense, 1):
-        scored.setdefault(hit.row, {}).update(dense_rank=rank, dense_score=hit.score)
+        entry = scored.get(hit.row)
+        if entry is None:
+            scored[hit.row] = {"dense_rank": rank, "dense_score": hit.score}
+        else:
+            entry["dense_rank"], entry["dense_score"] = rank, hit.score
     top_lexical = lexical[0].score if lexical else 1.0
     low, high = (dense[-1].score, dense[0].score) if dense else (0.0, 1.0)
+    spread = (high - low) or 1.0
+    prior = config.kind_prior
     for row, entry in scored.items():
         lexical_part = entry.get("lexical_score", 0.0) / top_lexical
-        dense_part = (entry["dense_score"] - low) / ((high - low) or 1.0) if "dense_score" in entry else 0.0
+        dense_part = (entry["dense_score"] - low) / spread if "dense_score" in entry else 0.0
         fused = (config.lexical_weight * lexical_part + weight_of_dense * dense_part) / TIER
-        entry["fused"] = fused * config.kind_prior.get(units[row].kind, 1.0)
+        entry["fused"] = fused * prior.get(units[row].kind, 1.0)
     return scored
 
 

@@ -189,8 +189,9 @@ class SegmentedIndex:
         local[self._live_rows[number]] = mask[self._bases[number]:self._bases[number + 1]]
         return local
 
-    def global_row(self, number: int, row: int) -> int:
-        return self._bases[number] + int(np.searchsorted(self._live_rows[number], row))
+    def global_rows(self, number: int, rows: Sequence[int]) -> list[int]:
+        """Live rows of segment `number` as numbers over the live rows of all segments."""
+        return (self._bases[number] + np.searchsorted(self._live_rows[number], rows)).tolist()
 
     # --- changes -------------------------------------------------------------------------------------------
     def add(self, units: Sequence[Unit], embedder: Embedder | None = None,
@@ -364,8 +365,9 @@ class SegmentedDense:
             local = self.index.local_mask(number, mask)
             if local is not None and not local.any():
                 continue
-            hits += [IndexHit(self.index.global_row(number, h.row), h.score)
-                     for h in segment.vectors.search(vector, k, local)]
+            found = segment.vectors.search(vector, k, local)
+            rows = self.index.global_rows(number, [h.row for h in found])
+            hits += [IndexHit(row, h.score) for row, h in zip(rows, found)]
         return sorted(hits, key=lambda h: (-h.score, h.row))[:k]
 
 

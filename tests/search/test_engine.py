@@ -1,5 +1,8 @@
 import dataclasses
+import threading
+import zlib
 
+import numpy as np
 import pytest
 
 from ingest.text import fold
@@ -137,3 +140,32 @@ def test_engine_answers_the_same_after_save_and_load(lexical_engine, tmp_path):
     loaded = SearchEngine.load(tmp_path / "search")
     for query in ("NQ 57", "Phòng TĐC chủ trì", "hoi thi sang tao ky thuat"):
         assert [h.id for h in loaded.search(query).hits] == [h.id for h in lexical_engine.search(query).hits]
+
+
+class _ThreadRecordingEmbedder:
+    """Vectors from the text's hash; remembers the thread each query was embedded on, fails on "hỏng"."""
+    name, dim = "test/hash-vectors", 8
+
+    def __init__(self):
+        self.query_threads: list[str] = []
+
+    def embed_passages(self, texts):
+        return np.vstack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+    def embed_query(self, text):
+        self.query_threads.append(threading.current_thread().name)
+        if "hỏng" in text:
+            raise RuntimeError("the model failed")
+        return self._vector(text)
+
+    def _vector(self, text):
+        return np.random.default_rng(zlib.crc32(text.encode("utf-8"))).normal(size=self.dim).astype(np.float32)
+
+
+def test_engine_embeds_the_query_beside_the_lexical_work_and_passes_its_failure_on(corpus):
+    embedder = _ThreadRecordingEmbedder()
+    engine = SearchEngine.build(corpus.units[:60], embedder=embedder)
+    assert engine.search("kiểm tra tiến độ").hits
+    assert embedder.query_threads and threading.current_thread().name not in embedder.query_threads
+    with pytest.raises(RuntimeError, match="the model failed"):
+        engine.search("mô hình hỏng")

@@ -53,6 +53,8 @@ def test_lexical_refuses_an_index_of_another_format(index, tmp_path):
         LexicalIndex.load(tmp_path / "lexical")
 
 
-def test_lexical_coverage_says_how_much_of_the_query_a_text_holds(index):
-    full, half, none = index.coverage("nấm dược liệu", [TEXTS[2], "trồng nấm", TEXTS[0]])
-    assert full == pytest.approx(1.0) and 0 < half < 1 and none == 0
+def test_lexical_coverage_says_how_much_of_the_query_a_row_holds(index):
+    full, none = index.coverage("nấm dược liệu", [2, 0])
+    assert full == pytest.approx(1.0) and none == 0
+    (part,) = index.coverage("trồng nấm quý hiếm", [2])
+    assert 0 < part < 1
