@@ -12,14 +12,17 @@ the kind:
 - `overlap`: the same work listed twice in one document under different headings;
 - `similar`: different documents (or provinces) with the same substance.
 Within one document the lead must agree (a copied bullet excepted): the quarterly rows of one department that
-share most of their words are the same work, two departments' rows are not. Three structures of one document find
+share most of their words are the same work, two departments' rows are not. Four structures of one document find
 the same work where whole-row wording does not:
 - a row restated inside a longer one (most of the shorter row's distinctive terms are in the other, same period);
 - a programme row ("Chương trình phát triển tài sản trí tuệ …") and a row of the same period that names that
   programme ("… hỗ trợ … phát triển tài sản trí tuệ …"), the programme taken from `Extraction.programmes`;
 - a general row one of whose clauses restates another section's heading ("quản lý và phát triển các nhãn hiệu, chỉ
   dẫn địa lý …" against the section "Nhiệm vụ về duy trì và phát triển nhãn hiệu, chỉ dẫn địa lý …"): it overlaps
-  each row of that section that shares its wording.
+  each row of that section that shares its wording;
+- a row several agencies lead together ("Hai Sở phối hợp đề xuất UBND tỉnh đặt hàng …") and the own row of one of
+  them in another section that restates it (of that section's rows the joint one is the closest in wording to it,
+  `JOINT_LEXICAL`), as a cooperation programme lists its joint work and then each party's part.
 A copy (an `exact` pair) is the same task as its original, so it shares its original's overlaps and similarities.
 
 Thresholds were tuned on the shared gold (bench/README.md has the figures) and are the named constants below.
@@ -32,10 +35,11 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Protocol, Sequence
+from typing import Callable, Iterable, Protocol, Sequence
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -49,6 +53,7 @@ SAME_DOC_CONTAINED = 0.8         # share of the shorter row's term weight (IDF) 
 HEADING_MATCH = 0.4              # TF-IDF cosine of a clause and another section's heading: the clause restates it ...
 HEADING_MEMBER = 0.25            # ... and the clause's cosine with a row of that section: the row is an instance of it
 PROGRAMME_NAME_WORDS = 5         # syllables a programme's name needs to identify it in a row ("Đề án triển khai" is generic)
+JOINT_LEXICAL = 0.3              # TF-IDF cosine of a lead's own row and the joint row it restates
 IDENTICAL_LEXICAL = 0.95         # near-identical rows: a copy, whatever the leads say
 CROSS_DOC_LEXICAL = 0.40         # wording alone, across documents, when no embedder is at hand
 CROSS_DOC_LEXICAL_WITH_MEANING = 0.35   # wording across documents when meaning agrees as well ...
@@ -98,9 +103,77 @@ class _Item:
     source: str
     task: Task
     words: tuple[str, ...]            # folded, abbreviations expanded, bullet removed
-    terms: dict[str, float]           # unit-length TF-IDF vector
     shingles: set[str]
-    clauses: list[dict[str, float]]   # TF-IDF vector of each clause of the row
+    counts: Counter                   # term counts of the row ...
+    clause_counts: tuple[Counter, ...]   # ... and of each of its clauses
+    weigh: Callable[[Counter], dict[str, float]]   # TF-IDF over the collection compared
+
+    @cached_property
+    def terms(self) -> dict[str, float]:
+        """Unit-length TF-IDF vector, computed when the row is first compared (a task's page compares few)."""
+        return self.weigh(self.counts)
+
+    @cached_property
+    def clauses(self) -> list[dict[str, float]]:
+        """TF-IDF vector of each clause of the row."""
+        return [self.weigh(counts) for counts in self.clause_counts]
+
+
+@dataclass(frozen=True)
+class _PreparedTask:
+    task: Task
+    words: tuple[str, ...]
+    shingles: set[str]
+    counts: Counter
+    clause_counts: tuple[Counter, ...]
+    minhash: MinHash
+    bands: tuple[bytes, ...]          # the MinHash's LSH bands, each as a key
+
+
+@dataclass(frozen=True)
+class PreparedDocument:
+    """A document's tasks as the finder reads them whatever they are compared with (words, term counts,
+    shingles, MinHash; the TF-IDF weights depend on the collection and are left to it). Kept per document, they
+    spare a collection that changed by a few documents the work on all the others."""
+    source: str
+    tasks: tuple[_PreparedTask, ...]
+    programmes: list[list[tuple[str, ...]]]
+
+
+def prepare(extraction: Extraction) -> PreparedDocument:
+    words = [_words(task.text) for task in extraction.tasks]
+    shingles = [_shingles(w) for w in words]
+    encoded = [[s.encode("utf-8") for s in found] for found in shingles]
+    hashes = MinHash.bulk(encoded, num_perm=NUM_PERM) if encoded else []
+    clauses = [tuple(_term_counts(_words(c)) for c in _clauses(task.text)) for task in extraction.tasks]
+    tasks = tuple(_PreparedTask(*fields) for fields in zip(extraction.tasks, words, shingles, map(_term_counts, words),
+                                                          clauses, hashes, map(_band_keys, hashes)))
+    return PreparedDocument(extraction.source, tasks, _programme_forms(extraction))
+
+
+# The bands datasketch's MinHashLSH cuts a MinHash into at this threshold: two tasks sharing a band are candidates.
+_BANDS = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM).hashranges
+
+
+def _band_keys(minhash: MinHash) -> tuple[bytes, ...]:
+    return tuple(minhash.hashvalues[start:end].tobytes() for start, end in _BANDS)
+
+
+class _Buckets:
+    """MinHash LSH over band keys computed once per task, when it is prepared (MinHashLSH hashes every band again
+    at each insertion, seconds per state at 10k tasks): `query` gives the tasks sharing a band, as MinHashLSH's."""
+
+    def __init__(self, bands: list[tuple[bytes, ...]]) -> None:
+        self._tables: list[dict[bytes, list[int]]] = [defaultdict(list) for _band in _BANDS]
+        for k, keys in enumerate(bands):
+            for table, key in zip(self._tables, keys):
+                table[key].append(k)
+
+    def query(self, minhash: MinHash) -> list[int]:
+        found: set[int] = set()
+        for table, key in zip(self._tables, _band_keys(minhash)):
+            found.update(table.get(key, ()))
+        return list(found)
 
 
 @dataclass(frozen=True)
@@ -137,22 +210,24 @@ def find_duplicates(extractions: Iterable[Extraction],
 class DuplicateFinder:
     """The tasks of a collection, indexed once; `groups()` for all of them, `groups_of()` for one task."""
 
-    def __init__(self, extractions: Iterable[Extraction], embedder: Embedder | None | _Default = DEFAULT) -> None:
+    def __init__(self, extractions: Iterable[Extraction | PreparedDocument],
+                 embedder: Embedder | None | _Default = DEFAULT) -> None:
+        """`extractions`, or documents already prepared (`prepare`), in any mix."""
         self.embedder = default_embedder() if isinstance(embedder, _Default) else embedder
-        extractions = list(extractions)
-        raw = [(ex.source, t, _words(t.text)) for ex in extractions for t in ex.tasks]
-        self._idf = _idf([_term_counts(words) for _s, _t, words in raw])
-        self._unseen = math.log(len(raw) + 1) + 1     # the weight of a term no row has (a heading's own words)
-        self.items = [_Item(source, task, words, self._vector(words), _shingles(words),
-                            [self._vector(_words(c)) for c in _clauses(task.text)])
-                      for source, task, words in raw]
+        documents = [d if isinstance(d, PreparedDocument) else prepare(d) for d in extractions]
+        prepared = [(d.source, t) for d in documents for t in d.tasks]
+        self._idf = _idf([t.counts for _s, t in prepared])
+        self._unseen = math.log(len(prepared) + 1) + 1     # the weight of a term no row has (a heading's own words)
+        self.items = [_Item(source, t.task, t.words, t.shingles, t.counts, t.clause_counts, self._weigh)
+                      for source, t in prepared]
         self._position = {(it.source, it.task.id): k for k, it in enumerate(self.items)}
         self._by_source: dict[str, list[int]] = {}
         for k, it in enumerate(self.items):
             self._by_source.setdefault(it.source, []).append(k)
-        self._programmes = {ex.source: _programme_forms(ex) for ex in extractions}
+        self._programmes = {d.source: d.programmes for d in documents}
         self._judged_documents: dict[str, list[_Pair]] = {}   # `_document_pairs`, kept: the index does not change
-        self._hashes, self._lsh = self._index()
+        self._hashes = [t.minhash for _s, t in prepared]
+        self._lsh = _Buckets([t.bands for _s, t in prepared])
         self._vectors = self._embed()
 
     # --- answers -------------------------------------------------------------------------------------
@@ -188,15 +263,6 @@ class DuplicateFinder:
         return list(self._judged_documents[source])
 
     # --- candidates ----------------------------------------------------------------------------------
-    def _index(self) -> tuple[list[MinHash], MinHashLSH]:
-        encoded = [[s.encode("utf-8") for s in it.shingles] for it in self.items]
-        hashes = list(MinHash.bulk(encoded, num_perm=NUM_PERM)) if encoded else []
-        lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        with lsh.insertion_session() as session:
-            for k, minhash in enumerate(hashes):
-                session.insert(k, minhash)
-        return hashes, lsh
-
     def _candidates_of(self, k: int) -> list[int]:
         near = set(self._lsh.query(self._hashes[k]))
         if self._vectors is not None:
@@ -215,7 +281,10 @@ class DuplicateFinder:
         return sorted(pairs)
 
     def _vector(self, words: tuple[str, ...]) -> dict[str, float]:
-        return _tfidf(_term_counts(words), self._idf, self._unseen)
+        return self._weigh(_term_counts(words))
+
+    def _weigh(self, counts: Counter) -> dict[str, float]:
+        return _tfidf(counts, self._idf, self._unseen)
 
     def _embed(self) -> np.ndarray | None:
         if self.embedder is None or not self.items:
@@ -267,7 +336,7 @@ class DuplicateFinder:
         """Overlaps that the document's structure shows: a row and the programme it names, a general row and
         the rows of the section whose heading it restates."""
         found: dict[tuple[int, int], _Pair] = {}
-        for pair in self._programme_pairs(source) + self._heading_pairs(source):
+        for pair in self._programme_pairs(source) + self._heading_pairs(source) + self._joint_pairs(source):
             found.setdefault((pair.first, pair.second), pair)
         return list(found.values())
 
@@ -312,6 +381,32 @@ class DuplicateFinder:
         wording = _cosine(self.items[i].terms, self.items[j].terms)
         return _Pair(i, j, "overlap", shared,
                      _reason(a, b, wording, None, f"a general row restating the section {section!r}, and one of its rows"))
+
+    def _joint_pairs(self, source: str) -> list[_Pair]:
+        """A row several agencies lead together ("Hai Sở phối hợp …") and the own row of one of them, in another
+        section, that restates it: of that section's rows the joint one is the closest in wording to the own row."""
+        sections: dict[str, list[int]] = {}
+        for k in self._by_source[source]:
+            sections.setdefault(self.items[k].task.section, []).append(k)
+        pairs = []
+        for k in self._by_source[source]:
+            own = set(self.items[k].task.lead)
+            for name, members in sections.items():
+                if not own or name == self.items[k].task.section:
+                    continue
+                closest = max(members, key=lambda m: _cosine(self.items[k].terms, self.items[m].terms))
+                joint = set(self.items[closest].task.lead)
+                if len(joint) > 1 and own < joint and (pair := self._joint_pair(min(k, closest), max(k, closest))):
+                    pairs.append(pair)
+        return pairs
+
+    def _joint_pair(self, i: int, j: int) -> _Pair | None:
+        a, b = self.items[i].task, self.items[j].task
+        wording = _cosine(self.items[i].terms, self.items[j].terms)
+        if wording < JOINT_LEXICAL or _years_differ(a.text, b.text):
+            return None
+        return _Pair(i, j, "overlap", wording,
+                     _reason(a, b, wording, None, "a joint row and one lead's own row restating it"))
 
     def _judge_across(self, i: int, j: int, wording: float) -> _Pair | None:
         a, b = self.items[i].task, self.items[j].task
