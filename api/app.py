@@ -39,7 +39,7 @@ def current_settings(app: FastAPI) -> Settings:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = current_settings(app)
     store = Store(settings.store, validate=settings.validate)
-    library = Library(store)
+    library = Library(store, settings.search_embedder)
     sparql_service = SparqlService(settings, lambda: library.snapshot().graph_files(store.path))
     app.state.services = Services(settings, library, sparql_service, Admin(library, settings))
     log.info("serving %d documents from %s", len(library.snapshot().entries), store.path)

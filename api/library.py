@@ -8,6 +8,12 @@ the state after it, never a mix. A change made through the admin endpoints swaps
 a change made by another process (`plangraph ingest` on the same store) is noticed within `RECHECK_S`, and the
 new snapshot is built by one request while the others go on reading the old one.
 
+The graph is not re-read either: each document's part of the question graph is read from its own graph file
+once (graph.questions.graph_part) and a snapshot combines the parts of its documents into a new QuestionGraph,
+so an older snapshot's graph stays as it was. Questions asked by the pages go to the snapshot's `state`
+(graph.questions.HeldState), never to the store on disk: a page answers from the snapshot it was asked of, and
+its duplicate finder is built from the documents' prepared tasks, kept per document across snapshots.
+
 The search engine is not rebuilt with a snapshot: the new one is the previous engine with the documents that
 changed added as one segment and those removed tombstoned (api.search_adapter, search.segments); the previous
 engine is left whole, so requests still holding the old snapshot search the old state.
@@ -19,23 +25,27 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable
+from functools import lru_cache
+from typing import Callable, Iterator
 
 import networkx as nx
 
 from api.search_adapter import open_engine
 from graph.iri import graph_iri
-from graph.questions import QuestionGraph, question_graph
+from graph.questions import HeldState, QuestionGraph, combine_parts, forget_parts, graph_part
 from graph.store import ManifestEntry, Store, StoreError
 from ingest.document import SourceDocument
 from ingest.model import Extraction, Task
 from ingest.text import fold
+from search.embed import Embedder, embedder_from_spec
 from search.engine import SearchEngine
 from search.units import Unit
 
 RECHECK_S = 1.0        # how often the manifest is re-read for changes made by another process
 MEMO_ENTRIES = 4096    # answers kept per snapshot (entity pages, lists); past that the memo starts afresh
 log = logging.getLogger("plangraph.api")
+# names folded once for all snapshots (a snapshot indexes every node's names: 50k at 100k units)
+_folded = lru_cache(maxsize=1 << 18)(fold)
 
 
 @dataclass
@@ -44,7 +54,7 @@ class Snapshot:
     entries: dict[str, ManifestEntry]
     documents: dict[str, SourceDocument]
     extractions: dict[str, Extraction]
-    graph: QuestionGraph
+    state: HeldState                              # what the questions read: this state's graph and documents
     engine: SearchEngine
     units: dict[str, Unit] = field(init=False)
     _tasks: dict[tuple[str, str], Task] = field(init=False)
@@ -59,8 +69,12 @@ class Snapshot:
         self._named = defaultdict(list)
         for node, data in self.view.nodes(data=True):
             for name in (data.get("label") or "", *self._aliases(node)):
-                self._named[(data.get("kind"), fold(name))].append(node)
+                self._named[(data.get("kind"), _folded(name))].append(node)
         self._memo = {}
+
+    @property
+    def graph(self) -> QuestionGraph:
+        return self.state.graph
 
     @property
     def view(self) -> nx.MultiDiGraph:
@@ -95,39 +109,43 @@ class Snapshot:
         return [(str(graph_iri(doc_id)), str(store_path / entry.graph_file)) for doc_id, entry in self.entries.items()]
 
 
-def build_snapshot(store: Store, previous: Snapshot | None = None) -> Snapshot:
+def build_snapshot(store: Store, previous: Snapshot | None = None, embedder: Embedder | None = None) -> Snapshot:
     """Everything read from one reading of the manifest: a document removed meanwhile is left out whole. From
     `previous` (the last snapshot) the documents whose graph file is unchanged are taken as they are, and its
-    search engine is updated for the documents that changed, not rebuilt."""
-    entries, documents, extractions = {}, {}, {}
+    search engine is updated for the documents that changed, not rebuilt; the graph parts of the others are
+    those already read."""
+    entries, documents, extractions, parts = {}, {}, {}, []
     for entry in store.documents():
-        if previous is not None and previous.entries.get(entry.doc_id) == entry:
-            documents[entry.doc_id] = previous.documents[entry.doc_id]
-            extractions[entry.doc_id] = previous.extractions[entry.doc_id]
-            entries[entry.doc_id] = entry
-            continue
+        kept = previous is not None and previous.entries.get(entry.doc_id) == entry
         try:
-            documents[entry.doc_id] = store.document(entry.doc_id)
-            extractions[entry.doc_id] = store.extraction(entry.doc_id)
-        except (KeyError, StoreError):
-            documents.pop(entry.doc_id, None)
+            document = previous.documents[entry.doc_id] if kept else store.document(entry.doc_id)
+            extraction = previous.extractions[entry.doc_id] if kept else store.extraction(entry.doc_id)
+            parts.append(graph_part(store, entry))
+        except (KeyError, StoreError, FileNotFoundError):
             continue
-        entries[entry.doc_id] = entry
+        entries[entry.doc_id], documents[entry.doc_id], extractions[entry.doc_id] = entry, document, extraction
+    forget_parts(store, entries.values())
     version = tuple((e.doc_id, e.graph_file) for e in entries.values())
-    engine = open_engine(store.path, version, documents, extractions,
+    engine = open_engine(store.path, version, documents, extractions, embedder,
                          previous=previous.engine if previous is not None else None)
-    return Snapshot(version=version, entries=entries, documents=documents, extractions=extractions,
-                    graph=question_graph(store), engine=engine)
+    state = HeldState(store.path, entries, documents, extractions, combine_parts(parts))
+    return Snapshot(version=version, entries=entries, documents=documents, extractions=extractions, state=state,
+                    engine=engine)
 
 
 class Library:
-    """The store and its current snapshot."""
+    """The store and its current snapshot; with `search_embedder` (a spec of search.embed.embedder_from_spec),
+    searched by meaning as well as by words."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, search_embedder: str = ""):
         self.store = store
-        self._snapshot = build_snapshot(store)
+        self.embedder = embedder_of(store, search_embedder)
+        self._snapshot = build_snapshot(store, embedder=self.embedder)
         self._rebuilding = threading.Lock()
         self._checked = time.monotonic()
+        # the first task page would otherwise prepare every document's tasks for the duplicate finder (a minute at
+        # 100k units); prepared here, beside the requests, they serve every later state too
+        threading.Thread(target=self._snapshot.state.prepare_tasks, name="prepare-tasks", daemon=True).start()
 
     def snapshot(self) -> Snapshot:
         """The current snapshot; rebuilt first when another process changed the store (by one caller only, and
@@ -137,7 +155,7 @@ class Library:
             self._checked = now
             if self._version() != self._snapshot.version and self._rebuilding.acquire(blocking=False):
                 try:
-                    self._snapshot = build_snapshot(self.store, self._snapshot)
+                    self._snapshot = build_snapshot(self.store, self._snapshot, self.embedder)
                 except (OSError, StoreError):
                     log.exception("the store changed but could not be read again; still serving the previous state")
                 finally:
@@ -147,8 +165,19 @@ class Library:
     def refresh(self) -> Snapshot:
         """Rebuild now, after a change this process made: the change is visible to the next request."""
         with self._rebuilding:
-            self._snapshot = build_snapshot(self.store, self._snapshot)
+            self._snapshot = build_snapshot(self.store, self._snapshot, self.embedder)
         return self._snapshot
 
     def _version(self) -> tuple[tuple[str, str], ...]:
         return tuple((e.doc_id, e.graph_file) for e in self.store.documents())
+
+
+def embedder_of(store: Store, spec: str) -> Embedder | None:
+    """The search embedder a setting names (empty: none), its vectors kept under <store>/vectors."""
+    return embedder_from_spec(spec, store.path / "vectors", _texts(store)) if spec else None
+
+
+def _texts(store: Store) -> Iterator[str]:
+    """The stored texts, read only if the embedder needs a corpus (a static table distilled on first use)."""
+    for entry in store.documents():
+        yield store.document(entry.doc_id).text

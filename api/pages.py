@@ -16,7 +16,6 @@ from api.links import document_link, page_of, task_of
 from graph import questions
 from graph.iri import document_iri, graph_iri, legal_iri, task_iri
 from graph.questions import Ambiguous, Citing, QuestionError, RoleItem
-from graph.store import Store
 from graph.view import CITING
 from ingest.document import Block
 from ontology.terms import ID
@@ -83,11 +82,11 @@ def _ambiguous(answer: Ambiguous) -> dict:
 
 
 # --- legal documents ------------------------------------------------------------------------------------------
-def legal_page(store: Store, snap: Snapshot, iri: str) -> dict:
+def legal_page(snap: Snapshot, iri: str) -> dict:
     """Who cites the legal document, grouped by province and document, with each chain and sentence."""
     key = "|".join(iri[len(f"{ID}legal/"):].split("/"))   # graph.iri slugs are their own slugs: the path is a key
     try:
-        answer = questions.cites(store, key)
+        answer = questions.cites(snap.state, key)
     except QuestionError:
         raise NotFound(f"no legal document {iri} in the store") from None
     if isinstance(answer, Ambiguous):
@@ -159,9 +158,9 @@ def _by_period(assignments: list[dict]) -> list[dict]:
     return [{"period": period, "tasks": groups[period]} for period in order]
 
 
-def agency_page(store: Store, snap: Snapshot, iri: str) -> dict:
+def agency_page(snap: Snapshot, iri: str) -> dict:
     """The tasks the agency leads, cooperates on, receives and directs, by period; its collaborators."""
-    answer = _answer(questions.agency, store, snap.graph.agencies, iri, "agency")
+    answer = _answer(questions.agency, snap, snap.graph.agencies, iri, "agency")
     if isinstance(answer, Ambiguous):
         return _ambiguous(answer)
     assignments = [_assignment(snap, item, role) for role, items in answer.roles.items() for item in items]
@@ -175,12 +174,12 @@ def agency_page(store: Store, snap: Snapshot, iri: str) -> dict:
             "graph": _star_graph(snap, iri, [(c["iri"], "collaborates", c["weight"]) for c in collaborators])}
 
 
-def _answer(question, store: Store, known: dict, iri: str, what: str):
+def _answer(question, snap: Snapshot, known: dict, iri: str, what: str):
     """The question asked by IRI, for an IRI the graph has (a question would take anything else as a name)."""
     if iri not in known:
         raise NotFound(f"no {what} {iri} in the store")
     try:
-        return question(store, iri)
+        return question(snap.state, iri)
     except QuestionError:
         raise NotFound(f"no {what} {iri} in the store") from None
 
@@ -193,9 +192,9 @@ def _collaborators(snap: Snapshot, iri: str) -> list[dict]:
     return [{**ref(snap, other), "weight": data["weight"]} for other, data in ranked]
 
 
-def person_page(store: Store, snap: Snapshot, iri: str) -> dict:
+def person_page(snap: Snapshot, iri: str) -> dict:
     """What a person directs, by period."""
-    answer = _answer(questions.person, store, snap.graph.people, iri, "person")
+    answer = _answer(questions.person, snap, snap.graph.people, iri, "person")
     if isinstance(answer, Ambiguous):
         return _ambiguous(answer)
     directs = [_assignment(snap, item, "directed_by") for item in answer.directs]
@@ -230,14 +229,14 @@ def task_card(snap: Snapshot, node: str) -> dict | None:
             "provenance": [_span_provenance(doc_id, task.span.start, task.span.end, task.text)]}
 
 
-def task_page(store: Store, snap: Snapshot, iri: str, embed_duplicates: bool) -> dict:
+def task_page(snap: Snapshot, iri: str, embed_duplicates: bool) -> dict:
     """The task, what it cites, the programmes it serves, and its duplicates side by side."""
     card = task_card(snap, iri) if iri in snap.view else None
     if card is None:
         raise NotFound(f"no task {iri} in the store")
     view = snap.view
     cites = [{**ref(snap, t), "relation": rel} for _s, t, rel in view.out_edges(iri, keys=True) if rel in CITING]
-    answer = questions.duplicates(store, task=f"{card['source']}#{card['task_id']}", embed=embed_duplicates)
+    answer = questions.duplicates(snap.state, task=f"{card['source']}#{card['task_id']}", embed=embed_duplicates)
     duplicates = [{"kind": g.kind, "score": round(g.score, 3), "why": g.why,
                    "tasks": [c for c in (task_card(snap, _member(snap, s, t)) for s, t in g.tasks)
                              if c and c["iri"] != iri]} for g in answer.groups]

@@ -8,7 +8,6 @@ from api.library import Snapshot
 from api.links import document_link, page_of
 from graph import questions
 from graph.iri import task_iri
-from graph.store import Store
 
 
 def stats(snap: Snapshot) -> dict:
@@ -28,11 +27,10 @@ def _known(snap: Snapshot, doc_id: str | None) -> None:
         raise NotFound(f"no document {doc_id} in the store")
 
 
-def duplicates(store: Store, snap: Snapshot, kind: str | None, doc_id: str | None, offset: int, limit: int,
-               embed: bool) -> dict:
+def duplicates(snap: Snapshot, kind: str | None, doc_id: str | None, offset: int, limit: int, embed: bool) -> dict:
     _known(snap, doc_id)
     answer = snap.memo(("duplicates", doc_id, embed),
-                       lambda: questions.duplicates(store, doc=doc_id, embed=embed))
+                       lambda: questions.duplicates(snap.state, doc=doc_id, embed=embed))
     groups = [g for g in answer.groups if not kind or g.kind == kind]
     return {"total": len(groups), "offset": offset, "limit": limit, "embedded": answer.embedded,
             "groups": [{"kind": g.kind, "score": round(g.score, 3), "why": g.why,
@@ -50,9 +48,9 @@ def _member(snap: Snapshot, source: str, task_id: str) -> dict:
             "provenance": document_link(doc_id, task.span.start, task.span.end)}
 
 
-def anomalies(store: Store, snap: Snapshot, kind: str | None, doc_id: str | None, offset: int, limit: int) -> dict:
+def anomalies(snap: Snapshot, kind: str | None, doc_id: str | None, offset: int, limit: int) -> dict:
     _known(snap, doc_id)
-    report = snap.memo(("lint",), lambda: questions.lint(store))
+    report = snap.memo(("lint",), lambda: questions.lint(snap.state))
     found = []
     for item in report.items:
         current = snap.doc_of_source(item.source)

@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import re
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Callable, Mapping
@@ -38,12 +39,17 @@ Version = tuple[tuple[str, str], ...]   # (doc_id, graph file) of every stored d
 def document_tag(graph_file: str) -> str:
     """What a document's units are valid for: its graph file (a new content writes a new one), the engine's
     format and the installed plangraph (whose units builder made the units)."""
-    try:
-        installed = metadata.version("plangraph")
-    except metadata.PackageNotFoundError:
-        installed = "unknown"
-    payload = json.dumps([FORMAT, installed, graph_file])
+    payload = json.dumps([FORMAT, _installed(), graph_file])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def _installed() -> str:
+    """The installed plangraph's version (read once: reading the package metadata takes 2 ms)."""
+    try:
+        return metadata.version("plangraph")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def index_dir(store_path: Path, embedder: Embedder | None = None) -> Path:

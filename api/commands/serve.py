@@ -1,8 +1,10 @@
-"""`plangraph serve --store DIR [--host --port]`: the HTTP API, the SPARQL endpoint and the search page."""
+"""`plangraph serve --store DIR [--host --port --workers N]`: the HTTP API, the SPARQL endpoint and the search page."""
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import multiprocessing
+import os
 import socket
 import sys
 import threading
@@ -24,6 +26,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="serve the store over HTTP: API, SPARQL endpoint and search page")
     p.add_argument("--store", default=DEFAULT_STORE, help="store directory (made by `plangraph ingest`)")
     add_address_arguments(p)
+    p.add_argument("--workers", type=_worker_count, default=1,
+                   help="server processes sharing the port (default 1); each holds the whole store in memory")
     p.set_defaults(func=run)
 
 
@@ -37,7 +41,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {args.store} holds no documents yet; add some with `plangraph ingest PATH --store "
               f"{args.store}`", file=sys.stderr)
     settings = dataclasses.replace(Settings.from_env(), store=Path(args.store))
-    return serve(settings, args.host, args.port)
+    return serve(settings, args.host, args.port, args.workers)
+
+
+def _worker_count(value: str) -> int:
+    count = int(value) if value.isdigit() else 0
+    if not 1 <= count <= 64:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of workers from 1 to 64")
+    return count
 
 
 def check_address(host: str, port: int) -> None:
@@ -57,13 +68,16 @@ def server_config(app, host: str, port: int):
                           h11_max_incomplete_event_size=MAX_REQUEST_HEAD_BYTES)
 
 
-def serve(settings: Settings, host: str, port: int) -> int:
-    """Run the app until Ctrl-C; print its address once it answers."""
+def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
+    """Run the app until Ctrl-C; print its address once it answers. With several `workers`, as many processes
+    answer on the one port (the GIL lets one process search on one core at a time)."""
     import uvicorn
 
     from api.app import create_app
 
     check_address(host, port)
+    if workers > 1:
+        return _serve_workers(settings, host, port, workers)
     server = uvicorn.Server(server_config(create_app(settings), host, port))
     threading.Thread(target=_announce, args=(server,), daemon=True).start()
     server.run()
@@ -75,6 +89,38 @@ def _announce(server) -> None:
         if server.should_exit:
             return
         time.sleep(0.1)
-    host, port = server.servers[0].sockets[0].getsockname()[:2]
+    _print_address(*server.servers[0].sockets[0].getsockname()[:2])
+
+
+def _print_address(host: str, port: int, how: str = "") -> None:
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
-    print(f"plangraph is serving at http://{shown}:{port}/  (Ctrl-C stops it)", flush=True)
+    print(f"plangraph is serving at http://{shown}:{port}/{how}  (Ctrl-C stops it)", flush=True)
+
+
+def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> int:
+    """uvicorn's worker processes on one socket. Each builds the app from the environment (the store passed as
+    PLANGRAPH_STORE) and loads the saved search index, brought up to date here first, in a process of its own,
+    so that the workers do not all index the same changes at once."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    indexing = multiprocessing.get_context("spawn").Process(target=_update_index, args=(settings,))
+    indexing.start()
+    indexing.join()
+    os.environ["PLANGRAPH_STORE"] = str(settings.store)
+    config = uvicorn.Config("api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                            log_level="warning", h11_max_incomplete_event_size=MAX_REQUEST_HEAD_BYTES)
+    listening = config.bind_socket()
+    listening.listen(config.backlog)   # connections wait from now on, until a worker has loaded the store
+    _print_address(*listening.getsockname()[:2], f" with {workers} workers")
+    Multiprocess(config, sockets=[listening]).run()
+    return 0
+
+
+def _update_index(settings: Settings) -> None:
+    from api.library import embedder_of
+    from api.search_adapter import update_store_index
+    from graph.store import Store
+
+    store = Store(settings.store, validate=settings.validate)
+    update_store_index(store, embedder_of(store, settings.search_embedder))

@@ -27,14 +27,13 @@ def _page(settings: Settings, limit: int) -> int:
 @router.get("/duplicates", summary="Groups of tasks that repeat each other (exact, recurring, overlap, similar)")
 def duplicates(services: ServicesDep, settings: Annotated[Settings, Depends(get_settings)], kind: Kind = None,
                doc: DocId = None, offset: Offset = 0, limit: Limit = 100) -> dict:
-    return reports.duplicates(services.library.store, services.snapshot(), kind, doc, offset,
-                              _page(settings, limit), settings.embed_duplicates)
+    return reports.duplicates(services.snapshot(), kind, doc, offset, _page(settings, limit), settings.embed_duplicates)
 
 
 @router.get("/anomalies", summary="What looks wrong in the documents: date conflicts, numbering gaps, ...")
 def anomalies(services: ServicesDep, settings: Annotated[Settings, Depends(get_settings)], kind: Kind = None,
               doc: DocId = None, offset: Offset = 0, limit: Limit = 100) -> dict:
-    return reports.anomalies(services.library.store, services.snapshot(), kind, doc, offset, _page(settings, limit))
+    return reports.anomalies(services.snapshot(), kind, doc, offset, _page(settings, limit))
 
 
 @router.get("/stats", summary="What the store holds")

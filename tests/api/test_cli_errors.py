@@ -80,6 +80,7 @@ def test_cli_errors_a_bad_query_file_is_named_before_the_store_is_read(content, 
     (["search", "x", "-k", "0"], "0 is not a whole number of at least 1"),
     (["search", "x", "-k", "ten"], "'ten' is not a whole number"),
     (["serve", "--port", "70000"], "70000 is not a port"),
+    (["serve", "--workers", "0"], "'0' is not a number of workers from 1 to 64"),
     (["demo", "--port", "-1"], "-1 is not a port"),
     (["extract", "--format", "xml", "x.txt"], "invalid choice: 'xml'"),
 ])

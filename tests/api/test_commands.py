@@ -52,16 +52,19 @@ def test_samples_have_a_task_table_with_roles_and_periods(demo):
     assert task["roles"]["lead"] and task["period"] and task["products"]
 
 
-def test_serve_prints_its_address_answers_and_stops_on_ctrl_c(demo, tmp_path):
+@pytest.mark.parametrize("workers", [[], ["--workers", "2"]], ids=["one process", "two workers"])
+def test_serve_prints_its_address_answers_and_stops_on_ctrl_c(demo, workers):
     environment = {**os.environ, "PLANGRAPH_EMBED_DUPLICATES": "false", "PYTHONPATH": str(ROOT)}
     store = demo.app.state.services.library.store.path
-    process = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--store", str(store), "--port", "0"],
+    process = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--store", str(store), "--port", "0",
+                                *workers],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment, cwd=ROOT)
     try:
         line = process.stdout.readline()
         address = re.search(r"http://localhost:\d+/", line)
         assert address, (line, process.stderr.read() if process.poll() is not None else "")
-        assert httpx.get(address.group(0) + "healthz", timeout=10).json()["documents"] == 3
+        # workers load the store after the address is printed: the first answer waits for one of them
+        assert httpx.get(address.group(0) + "healthz", timeout=120).json()["documents"] == 3
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) in (0, 130)   # 130: the shell's status for a Ctrl-C
