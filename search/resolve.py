@@ -201,12 +201,16 @@ class LinkAgencyResolver:
 
     def __post_init__(self):
         self._by_first_word: dict[str, list[_Name]] = {}
+        self._weights: dict[int, tuple[dict[str, float], float]] = {}   # id(name) -> word weights, their total
         for name in self.names:
             self._by_first_word.setdefault(name.words[0], []).append(name)
+            weight = {w: self.idf.get(w, 1.0) for w in name.words}
+            self._weights[id(name)] = weight, sum(weight.values())
 
-    def _opening_with(self, words: set[str]) -> list[_Name]:
-        """The names whose first word the query has: a mention opens with it (see `_coverage`)."""
-        return [name for word in words for name in self._by_first_word.get(word, ())]
+    def _opening_with(self, words: list[str]) -> list[_Name]:
+        """The names whose first word the query has (a mention opens with it, see `_coverage`), in the order the
+        query says those words: of two names covering a key equally, the one opening earlier is its mention."""
+        return [name for word in dict.fromkeys(words) for name in self._by_first_word.get(word, ())]
 
     def resolve(self, query: str) -> list[str]:
         return list(dict.fromkeys(m.key for m in self.mentions(query)))
@@ -214,9 +218,14 @@ class LinkAgencyResolver:
     def mentions(self, query: str) -> list[AgencyMention]:
         """Each agency the query names, once, in the order named, with the role asked about it."""
         words = canonical_words(query)
+        present = set(words)
         best: dict[str, tuple[float, int, int]] = {}
-        for name in self._opening_with(set(words)):
-            coverage, start, end = self._coverage(words, name.words)
+        for name in self._opening_with(words):
+            weight, total = self._weights[id(name)]
+            # the share of the name the query says bounds the coverage: most names opening with "Sở" fail it
+            if sum(weight[w] for w in weight if w in present) < self.min_coverage * total:
+                continue
+            coverage, start, end = self._coverage(words, name.words, weight)
             if coverage >= self.min_coverage and coverage > best.get(name.key, (0.0, 0, 0))[0]:
                 best[name.key] = (coverage, start, end)
         kept = self._best_per_span(best, set(words))
@@ -239,7 +248,7 @@ class LinkAgencyResolver:
                 kept[key] = (coverage, start, end)
         return kept
 
-    def _coverage(self, query: list[str], name: list[str]) -> tuple[float, int, int]:
+    def _coverage(self, query: list[str], name: list[str], weight: dict[str, float]) -> tuple[float, int, int]:
         """How much of the name the query says. A mention opens with the name's first word, the kind of body
         ("Sở", "Phòng", "Thanh tra") or the person's family name, then runs on in the name's order (a short form
         may skip the middle: "Phòng TĐC" for "Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng"); the run must hold a
@@ -252,7 +261,6 @@ class LinkAgencyResolver:
                 return 0.0, 0, 0
             start, length = start - 1, length + 1
         run = query[start:start + length]
-        weight = {w: self.idf.get(w, 1.0) for w in name}
         if length < len(name) and (length < 2 or max(weight[w] for w in run) < _median(weight.values())):
             return 0.0, 0, 0
         present = set(query)
@@ -268,10 +276,13 @@ def _median(values: Iterable[float]) -> float:
 def _longest_run(query: list[str], name: list[str]) -> tuple[int, int, int]:
     """The longest run of words shared with `name` in the same order: its start in the query, its length, and its
     start in the name; a run opening the name wins a tie."""
+    at: dict[str, list[int]] = {}
+    for i, word in enumerate(query):
+        at.setdefault(word, []).append(i)
     best = (0, 0, 0)
-    for j in range(len(name)):
-        for i in range(len(query)):
-            length = 0
+    for j, word in enumerate(name):   # runs start only where the words agree: visit those, in the old order
+        for i in at.get(word, ()):
+            length = 1
             while i + length < len(query) and j + length < len(name) and query[i + length] == name[j + length]:
                 length += 1
             if length > best[1]:
