@@ -52,7 +52,7 @@ def main(directory: Path, embed: bool) -> None:
     store = _build(directory)
     documents = store.documents()
     print(f"store: {len(documents)} documents, {sum(e.quads for e in documents)} quads")
-    print(f"{'load view (bulk SPARQL)':28} {_timed(lambda: q.question_graph(store)):7.2f} s  (once per store state)")
+    print(f"{'load view (graph parts)':28} {_timed(lambda: q.question_graph(store)):7.2f} s  (once per store state)")
     qg = q.question_graph(store)
     print(f"  {qg.view.number_of_nodes()} nodes, {qg.view.number_of_edges()} edges, {len(qg.tasks)} tasks")
     print(f"{'duplicate index':28} {_timed(lambda: q.duplicate_finder(store, embed=embed)):7.2f} s  "
