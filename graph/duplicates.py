@@ -388,11 +388,14 @@ class DuplicateFinder:
         sections: dict[str, list[int]] = {}
         for k in self._by_source[source]:
             sections.setdefault(self.items[k].task.section, []).append(k)
+        joint_leads = {name: [set(self.items[m].task.lead) for m in members if len(self.items[m].task.lead) > 1]
+                       for name, members in sections.items()}
         pairs = []
         for k in self._by_source[source]:
             own = set(self.items[k].task.lead)
             for name, members in sections.items():
-                if not own or name == self.items[k].task.section:
+                # only a section holding a joint row of this lead can pair (the ranking below is the costly part)
+                if not own or name == self.items[k].task.section or not any(own < j for j in joint_leads[name]):
                     continue
                 closest = max(members, key=lambda m: _cosine(self.items[k].terms, self.items[m].terms))
                 joint = set(self.items[closest].task.lead)
