@@ -34,8 +34,8 @@ from search.highlight import highlights
 from search.lexical import FieldScores, LexicalConfig
 from search.persist import replace_dir
 from search.query import QueryPlan, read_query
-from search.ranking import (LinkTable, RankingConfig, dense_weight, distinct_first, fuse, graph_reasons, rank,
-                            with_duplicates)
+from search.ranking import (GraphReasons, LinkTable, RankingConfig, dense_weight, distinct_first, fuse,
+                            graph_reasons, rank, with_duplicates)
 from search.resolve import AgencyResolver, Entity, LegalResolver, LinkAgencyResolver, LinkLegalResolver
 from search.segments import MANIFEST, EntitiesByDoc, MergePolicy, SegmentedIndex
 from search.suggest import Suggester, Suggestion
@@ -148,9 +148,9 @@ class SearchEngine:
         lexical_hits = top_rows(lexical.combined, depth, mask, positive_only=True)
         coverage = self.lexical.coverage(plan.text, [h.row for h in lexical_hits[:self.config.coverage_depth]])
         weight = dense_weight(self.config, plan, float(coverage.max()) if coverage.size else 0.0)
-        reasons = graph_reasons(self.config, self.units, self._links, plan)
+        reasons = graph_reasons(self.config, self._links, plan)
         if mask is not None:
-            reasons = {row: why for row, why in reasons.items() if mask[row]}
+            reasons = reasons.where(mask)
         dense_hits = (self.dense.search_vector(query_vector.result(), depth, mask)
                       if query_vector is not None and weight > 0 else [])
         scored = fuse(self.config, self.units, lexical_hits, dense_hits, weight)
@@ -166,7 +166,7 @@ class SearchEngine:
         return SearchResult(hits, int(matched.sum()), self._facets.counts(matched), _reading(plan, weight))
 
     def _hit(self, row: int, final: float, terms: set[str], lexical: FieldScores, scored: dict[int, dict],
-             reasons: dict[int, list[dict]]) -> Hit:
+             reasons: GraphReasons) -> Hit:
         unit = self.units[row]
         entry = scored.get(row, {})
         explanation = {
@@ -174,7 +174,7 @@ class SearchEngine:
                         "field": _field_matched(lexical, row)},
             "dense": {"rank": entry.get("dense_rank"), "score": entry.get("dense_score")},
             "fused": entry.get("fused", 0.0),
-            "graph": reasons.get(row, []),
+            "graph": reasons.of(row),
         }
         if self._group_of[row] >= 0:
             others = [m for m in self.groups[self._group_of[row]] if m != row]

@@ -13,7 +13,9 @@ lexical ones.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Sequence
+
+import numpy as np
 
 from search.base import IndexHit
 from search.duplicates import jaccard, term_set
@@ -23,6 +25,7 @@ from search.units import Unit
 
 CONTAINER_KINDS = ("document", "section")
 TIER = 10.0   # one graph tier outweighs any fused text score (at most lexical_weight + dense_weight, over 10)
+_NO_ROWS = np.zeros(0, dtype=np.int64)
 
 
 @dataclass
@@ -53,16 +56,18 @@ class LinkTable:
     """Rows per (link field, entity key), and how many units link to each key."""
 
     def __init__(self, units: Sequence[Unit]):
-        self._rows: dict[tuple[str, str], list[int]] = {}
+        rows: dict[tuple[str, str], list[int]] = {}
         self.unit_counts: dict[str, int] = {}
         for row, unit in enumerate(units):
             for name in ("cites", "cites_via", *ROLES):
                 for key in getattr(unit, name):
-                    self._rows.setdefault((name, key), []).append(row)
+                    rows.setdefault((name, key), []).append(row)
                     self.unit_counts[key] = self.unit_counts.get(key, 0) + 1
+        self._rows = {link: np.asarray(found, dtype=np.int64) for link, found in rows.items()}
+        self.container = np.array([unit.kind in CONTAINER_KINDS for unit in units], dtype=bool)
 
-    def rows(self, name: str, key: str) -> list[int]:
-        return self._rows.get((name, key), [])
+    def rows(self, name: str, key: str) -> np.ndarray:
+        return self._rows.get((name, key), _NO_ROWS)
 
     def keys(self) -> dict[str, str]:
         """Each linked key with the first link field it appears in."""
@@ -101,28 +106,67 @@ def fuse(config: RankingConfig, units: Sequence[Unit], lexical: list[IndexHit], 
     return scored
 
 
-def graph_reasons(config: RankingConfig, units: Sequence[Unit], links: LinkTable,
-                  plan: QueryPlan) -> dict[int, list[dict]]:
-    """Per row, the reasons the graph ranks it up: legal documents it cites, roles the named agencies hold.
+class GraphReasons:
+    """The reasons the graph ranks rows up, one entry per (row, reason), as arrays: a query naming an agency of
+    every province reaches thousands of rows, and only the page's hits need their reasons spelled out."""
+
+    def __init__(self, groups: list[dict], rows: np.ndarray, group_of: np.ndarray, boosts: np.ndarray):
+        self.groups = groups          # per group (one link of one thing named): why, key, named, strict
+        self.rows = rows              # entry -> row
+        self._group_of = group_of     # entry -> group
+        self._boosts = boosts         # entry -> boost
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def where(self, allowed: np.ndarray) -> "GraphReasons":
+        """Only the entries of rows that pass a filter."""
+        keep = allowed[self.rows]
+        return GraphReasons(self.groups, self.rows[keep], self._group_of[keep], self._boosts[keep])
+
+    def of(self, row: int) -> list[dict]:
+        """A row's reasons, in the order the query named their subjects."""
+        found = []
+        for entry in np.flatnonzero(self.rows == row):
+            group = self.groups[self._group_of[entry]]
+            found.append({"why": group["why"], "key": group["key"], "named": group["named"],
+                          "boost": float(self._boosts[entry]), "strict": group["strict"]})
+        return found
+
+    def tiers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rows with reasons, and for each its strict tier and its bonus: per thing the query named, the
+        strongest reason counts once (citing it directly and through a chain, or under two keys, is not double),
+        and the things named add up."""
+        rows, position = np.unique(self.rows, return_inverse=True)
+        named = np.array([g["named_index"] for g in self.groups], dtype=np.int64)[self._group_of]
+        strict = np.array([g["strict"] for g in self.groups], dtype=np.int64)[self._group_of]
+        things = int(named.max()) + 1 if len(named) else 0
+        best = np.zeros((2, things, len(rows)))
+        np.maximum.at(best, (strict, named, position), self._boosts)
+        return rows, best[1].sum(axis=0), best[0].sum(axis=0)
+
+
+def graph_reasons(config: RankingConfig, links: LinkTable, plan: QueryPlan) -> GraphReasons:
+    """The reasons the graph ranks rows up: legal documents they cite, roles the named agencies hold.
 
     A reason is strict (its unit goes to the front tier) when the query names a legal document, or an agency
     with a role ("chủ trì", "phối hợp", "chỉ đạo"); an agency named with no role lends its units a bonus on the
     text score only, for the query is then about something else that agency does.
     """
-    reasons: dict[int, list[dict]] = {}
+    groups: list[dict] = []
+    found: list[tuple[np.ndarray, float]] = []
+    named_things: dict[str, int] = {}
 
-    def add(row: int, named: str, why: str, key: str, boost: float, strict: bool) -> None:
-        if units[row].kind in CONTAINER_KINDS:
-            boost *= config.container_factor   # a section holds the citation; its paragraph says it
-        reasons.setdefault(row, []).append({"why": why, "key": key, "named": named, "boost": boost,
-                                            "strict": strict})
+    def add(rows: np.ndarray, named: str, why: str, key: str, boost: float, strict: bool) -> None:
+        if len(rows):
+            groups.append({"why": why, "key": key, "named": named, "strict": strict,
+                           "named_index": named_things.setdefault(named, len(named_things))})
+            found.append((rows, boost))
 
     for n, keys in enumerate(plan.legal):
         for key in keys:
-            for row in links.rows("cites", key):
-                add(row, f"legal {n}", "cites", key, config.direct_cite, True)
-            for row in links.rows("cites_via", key):
-                add(row, f"legal {n}", "cites through a chain", key, config.chain_cite, True)
+            add(links.rows("cites", key), f"legal {n}", "cites", key, config.direct_cite, True)
+            add(links.rows("cites_via", key), f"legal {n}", "cites through a chain", key, config.chain_cite, True)
     for n, mention in enumerate(plan.agencies):
         weight = 1.0 if n == 0 else config.other_agency
         for role in ROLES:
@@ -130,28 +174,30 @@ def graph_reasons(config: RankingConfig, units: Sequence[Unit], links: LinkTable
                 boost = weight * config.unasked_agency
             else:
                 boost = weight * (config.asked_role if mention.role == role else config.other_role)
-            for row in links.rows(role, mention.key):
-                add(row, f"agency {n}", role, mention.key, boost, mention.role is not None)
-    return reasons
+            add(links.rows(role, mention.key), f"agency {n}", role, mention.key, boost, mention.role is not None)
+    if not found:
+        return GraphReasons([], _NO_ROWS, _NO_ROWS, np.zeros(0))
+    rows = np.concatenate([r for r, _ in found])
+    group_of = np.concatenate([np.full(len(r), g, dtype=np.int64) for g, (r, _) in enumerate(found)])
+    boosts = np.concatenate([np.full(len(r), boost) for r, boost in found])
+    # a section holds the citation; its paragraph says it
+    boosts = np.where(links.container[rows], boosts * config.container_factor, boosts)
+    return GraphReasons(groups, rows, group_of, boosts)
 
 
-def rank(scored: dict[int, dict], reasons: dict[int, list[dict]]) -> list[tuple[int, float]]:
+def rank(scored: dict[int, dict], reasons: GraphReasons) -> list[tuple[int, float]]:
     """Strict graph tier first, then the fused text score (with any bonus)."""
-    final = {row: entry["fused"] for row, entry in scored.items()}
-    for row, why in reasons.items():
-        tier = strongest(r for r in why if r["strict"])
-        bonus = strongest(r for r in why if not r["strict"])
-        final[row] = tier * TIER + final.get(row, 0.0) * (1.0 + bonus)
-    return sorted(final.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-def strongest(reasons: Iterable[dict]) -> float:
-    """The strongest reason for each thing the query named counts once: citing it directly and through a chain,
-    or under two keys of one document, is not double."""
-    best: dict[str, float] = {}
-    for reason in reasons:
-        best[reason["named"]] = max(best.get(reason["named"], 0.0), reason["boost"])
-    return sum(best.values())
+    text_rows = np.fromiter(scored, dtype=np.int64, count=len(scored))
+    fused = np.fromiter((entry["fused"] for entry in scored.values()), dtype=float, count=len(scored))
+    graph_rows, tier, bonus = reasons.tiers()
+    rows = np.union1d(text_rows, graph_rows)
+    text, tiers, bonuses = np.zeros(len(rows)), np.zeros(len(rows)), np.zeros(len(rows))
+    text[np.searchsorted(rows, text_rows)] = fused
+    at = np.searchsorted(rows, graph_rows)
+    tiers[at], bonuses[at] = tier, bonus
+    final = tiers * TIER + text * (1.0 + bonuses)
+    order = np.lexsort((rows, -final))
+    return list(zip(rows[order].tolist(), final[order].tolist()))
 
 
 def with_duplicates(config: RankingConfig, units: Sequence[Unit], groups: list[list[int]], group_of,

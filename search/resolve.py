@@ -119,6 +119,12 @@ class LinkLegalResolver:
     def __init__(self, keys: Iterable[str], abbreviations: Abbreviations | None = None):
         self._types = _doc_types(abbreviations or default_abbreviations())
         self._keys = [k for k in (self._parse(key) for key in dict.fromkeys(keys)) if k]
+        # positions in `_keys` by symbol and by number: a query looks up what it names, not every key cited
+        self._with_symbol: dict[str, list[int]] = {}
+        self._with_number: dict[str, list[int]] = {}
+        for position, k in enumerate(self._keys):
+            self._with_symbol.setdefault(k.symbol, []).append(position)
+            self._with_number.setdefault(k.number, []).append(position)
         words = sorted(self._types, key=len, reverse=True)
         self._mention = re.compile(r"(?<![a-z0-9])(?P<type>" + "|".join(re.escape(w) for w in words) + r")"
                                    r"\s*(?:so\s*)?:?\s*(?P<number>\d{1,5}[a-z]?)(?![0-9])")
@@ -146,12 +152,14 @@ class LinkLegalResolver:
         """Each legal document the query names, with the span of the words that name it."""
         folded = fold_keep_length(normalise(query))
         typed = {m.group(0): (m.start(), m.end()) for m in _SYMBOL.finditer(folded)}
-        found = [LegalMention(k.key, *typed[k.symbol]) for k in self._keys if k.symbol in typed]
+        found = [LegalMention(self._keys[p].key, *typed[self._keys[p].symbol])
+                 for p in sorted(p for symbol in typed for p in self._with_symbol.get(symbol, ()))]
         for mention in self._mention.finditer(folded):
             type_name = self._types[mention.group("type")]
             end = max([mention.end()] + [e for s, e in typed.values() if s <= mention.end() <= e])
-            found += [LegalMention(k.key, mention.start(), end) for k in self._keys
-                      if k.number == mention.group("number") and (type_name in k.types or not k.types)
+            numbered = (self._keys[p] for p in self._with_number.get(mention.group("number"), ()))
+            found += [LegalMention(k.key, mention.start(), end) for k in numbered
+                      if (type_name in k.types or not k.types)
                       and not (typed and k.symbol not in typed and _same_number(k, set(typed)))]
         widest: dict[str, LegalMention] = {}
         for m in found:
@@ -200,17 +208,39 @@ class LinkAgencyResolver:
         return cls(names, idf, {key: frozenset(canonical_words(key)) for key in keys})
 
     def __post_init__(self):
-        self._by_first_word: dict[str, list[_Name]] = {}
-        self._weights: dict[int, tuple[dict[str, float], float]] = {}   # id(name) -> word weights, their total
-        for name in self.names:
-            self._by_first_word.setdefault(name.words[0], []).append(name)
-            weight = {w: self.idf.get(w, 1.0) for w in name.words}
-            self._weights[id(name)] = weight, sum(weight.values())
+        # id(name) -> word weights and their total, one pair for all names written alike (every province's "Sở Tài
+        # chính"), so that a query weighs each way of writing a name once
+        self._weights: dict[int, tuple[dict[str, float], float]] = {}
+        written_alike: dict[tuple[str, ...], tuple[dict[str, float], float]] = {}
+        # word -> positions in `names` of the names a query can cover enough of only by saying that word: a prefix
+        # filter, so a query visits the few names sharing one of its rare words, not every "Sở ..." of the country
+        self._needing: dict[str, list[int]] = {}
+        self._first_words = [name.words[0] for name in self.names]
+        for position, name in enumerate(self.names):
+            if tuple(name.words) not in written_alike:
+                weight = {w: self.idf.get(w, 1.0) for w in name.words}
+                written_alike[tuple(name.words)] = weight, sum(weight.values())
+            weight, total = self._weights[id(name)] = written_alike[tuple(name.words)]
+            for word in self._words_needed(weight, total):
+                self._needing.setdefault(word, []).append(position)
+
+    def _words_needed(self, weight: dict[str, float], total: float) -> list[str]:
+        """The heaviest words of a name such that a query saying none of them covers less than `min_coverage`."""
+        needed, left = [], total
+        for word in sorted(weight, key=lambda w: (-weight[w], w)):
+            needed.append(word)
+            left -= weight[word]
+            if left < self.min_coverage * total - 1e-9:
+                break
+        return needed
 
     def _opening_with(self, words: list[str]) -> list[_Name]:
-        """The names whose first word the query has (a mention opens with it, see `_coverage`), in the order the
-        query says those words: of two names covering a key equally, the one opening earlier is its mention."""
-        return [name for word in dict.fromkeys(words) for name in self._by_first_word.get(word, ())]
+        """The names whose first word the query has (a mention opens with it, see `_coverage`) and that it may cover
+        enough, in the order the query says their first words: of two names covering a key equally, the one
+        opening earlier is its mention."""
+        order = {word: i for i, word in enumerate(dict.fromkeys(words))}
+        positions = {p for word in order for p in self._needing.get(word, ()) if self._first_words[p] in order}
+        return [self.names[p] for p in sorted(positions, key=lambda p: (order[self._first_words[p]], p))]
 
     def resolve(self, query: str) -> list[str]:
         return list(dict.fromkeys(m.key for m in self.mentions(query)))
@@ -220,12 +250,14 @@ class LinkAgencyResolver:
         words = canonical_words(query)
         present = set(words)
         best: dict[str, tuple[float, int, int]] = {}
+        covered: dict[int, tuple[float, int, int]] = {}   # id of a name's weights -> its coverage in this query
         for name in self._opening_with(words):
             weight, total = self._weights[id(name)]
-            # the share of the name the query says bounds the coverage: most names opening with "Sở" fail it
-            if sum(weight[w] for w in weight if w in present) < self.min_coverage * total:
-                continue
-            coverage, start, end = self._coverage(words, name.words, weight)
+            if id(weight) not in covered:
+                # the share of the name the query says bounds the coverage: most names opening with "Sở" fail it
+                covered[id(weight)] = ((0.0, 0, 0) if sum(weight[w] for w in weight if w in present)
+                                       < self.min_coverage * total else self._coverage(words, name.words, weight))
+            coverage, start, end = covered[id(weight)]
             if coverage >= self.min_coverage and coverage > best.get(name.key, (0.0, 0, 0))[0]:
                 best[name.key] = (coverage, start, end)
         kept = self._best_per_span(best, set(words))
@@ -238,15 +270,13 @@ class LinkAgencyResolver:
         """Where several names claim overlapping words of the query, the best covered win; among equals, those
         whose other words (the province, the parent body) the query also says ("Sở KH&CN" in a query about
         Quảng Ngãi is the Quảng Ngãi one); remaining ties are all kept."""
-        def rank(key: str) -> tuple[float, int]:
-            return round(found[key][0], 2), len(self.context.get(key, frozenset()) & query_words)
-
-        kept = {}
-        for key, (coverage, start, end) in found.items():
-            rivals = [other for other, (_, s, e) in found.items() if other != key and s < end and start < e]
-            if all(rank(key) >= rank(other) for other in rivals):
-                kept[key] = (coverage, start, end)
-        return kept
+        rank = {key: (round(coverage, 2), len(self.context.get(key, frozenset()) & query_words))
+                for key, (coverage, _, _) in found.items()}
+        best_of_span: dict[tuple[int, int], tuple[float, int]] = {}   # many keys share a span: compare spans
+        for key, (_, start, end) in found.items():
+            best_of_span[start, end] = max(best_of_span.get((start, end), rank[key]), rank[key])
+        return {key: (coverage, start, end) for key, (coverage, start, end) in found.items()
+                if all(rank[key] >= best for (s, e), best in best_of_span.items() if s < end and start < e)}
 
     def _coverage(self, query: list[str], name: list[str], weight: dict[str, float]) -> tuple[float, int, int]:
         """How much of the name the query says. A mention opens with the name's first word, the kind of body

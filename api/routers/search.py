@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 
 from api.errors import ERROR_RESPONSES, Unprocessable
 from api.searching import search_answer, suggest_answer
@@ -56,9 +57,12 @@ def search_params(settings: Annotated[Settings, Depends(get_settings)], q: Text,
     return SearchParams(_checked_text(q, settings), k, offset, filters)
 
 
-@router.get("/search", summary="Search the documents' units (passages, tasks, targets, sections)")
-def search(services: ServicesDep, params: Annotated[SearchParams, Depends(search_params)]) -> dict:
-    return search_answer(services.snapshot(), params.q, params.k, params.offset, params.filters)
+@router.get("/search", summary="Search the documents' units (passages, tasks, targets, sections)",
+            response_class=JSONResponse)
+def search(services: ServicesDep, params: Annotated[SearchParams, Depends(search_params)]) -> JSONResponse:
+    # the answer is plain JSON already: handed to the response as it is, not walked again by jsonable_encoder
+    # (4 ms of a 20 ms search at 100k units)
+    return JSONResponse(search_answer(services.snapshot(), params.q, params.k, params.offset, params.filters))
 
 
 @router.get("/suggest", summary="Entity names completing what was typed, tolerant of missing diacritics")
