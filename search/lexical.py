@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Literal, NamedTuple, Sequence
@@ -62,6 +62,11 @@ class TermMatrix:
     rows: np.ndarray           # entry -> row
     freqs: np.ndarray          # entry -> how often the term occurs in the row
     lengths: np.ndarray        # row -> number of terms (repeats counted, as bm25s counts them)
+    # column -> its number of entries, and one more column of none, at len(vocab), for a term never seen
+    sizes: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sizes", np.append(np.diff(self.indptr), 0))
 
     @classmethod
     def of(cls, corpus: Sequence[Sequence[str]]) -> "TermMatrix":
@@ -112,13 +117,20 @@ class TermMatrix:
     def count(self) -> int:
         return len(self.lengths)
 
-    def column(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """The rows holding `term` and its frequency in each, or None for a term the segment never saw."""
-        column = self.vocab.get(term)
-        if column is None:
-            return None
-        start, end = self.indptr[column], self.indptr[column + 1]
-        return self.rows[start:end], self.freqs[start:end]
+    def postings(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rows holding each of `terms` and the term's frequency in each, term after term (rows ascending
+        within a term), and each term's number of rows (0 for a term the segment never saw).
+
+        The columns' bounds are looked up for all the terms at once; the entries are copied as slices, which at
+        a hundred thousand rows (columns of thousands of entries) costs less than gathering them by index.
+        """
+        unseen = len(self.vocab)   # indptr[unseen] is the end of the last column, and sizes[unseen] is 0
+        columns = np.array([self.vocab.get(term, unseen) for term in terms], dtype=np.int64)
+        counts = self.sizes[columns]
+        starts = self.indptr[columns]
+        bounds = list(zip(starts.tolist(), (starts + counts).tolist()))
+        return (np.concatenate([self.rows[:0], *(self.rows[start:end] for start, end in bounds)]),
+                np.concatenate([self.freqs[:0], *(self.freqs[start:end] for start, end in bounds)]), counts)
 
     def write(self, directory: Path) -> None:
         directory.mkdir(parents=True)
@@ -198,29 +210,37 @@ class _FieldStatistics:
         # per segment with tombstones, the live row of each of its rows (-1 for a dead one)
         self.positions = [None if alive is None else _live_positions(alive, base)
                           for base, alive in zip(self.bases, live)]
+        # the idf of every possible document frequency, in float32 as bm25s scores: one lookup per query term
+        self.idf_by_frequency = self.idf(np.arange(self.count + 1)).astype(np.float32)
 
     def postings(self, terms: Sequence[str]) -> _Postings:
-        rows: list[np.ndarray] = []
-        freqs: list[np.ndarray] = []
-        counts = np.zeros(len(terms), dtype=np.int64)
-        for n, term in enumerate(terms):
-            for matrix, base, position in zip(self.matrices, self.bases, self.positions):
-                found = matrix.column(term)
-                if found is None:
-                    continue
-                held, freq = found
-                if position is not None:
-                    held = position[held]
-                    alive = held >= 0
-                    held, freq = held[alive], freq[alive]
-                elif base:
-                    held = held + base
-                rows.append(held)
-                freqs.append(freq)
-                counts[n] += len(held)
-        if not rows:
-            return _Postings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), counts)
-        return _Postings(np.concatenate(rows), np.concatenate(freqs), counts)
+        parts = [self._segment_postings(matrix, base, position, terms)
+                 for matrix, base, position in zip(self.matrices, self.bases, self.positions)]
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return _Postings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32),
+                             np.zeros(len(terms), dtype=np.int64))
+        # each segment's postings hold its terms one after the other: taken term after term, segment after segment
+        ends = [np.cumsum(part.counts).tolist() for part in parts]
+        starts = [[0, *end[:-1]] for end in ends]
+        pieces = [(part, start[n], end[n]) for n in range(len(terms))
+                  for part, start, end in zip(parts, starts, ends)]
+        return _Postings(np.concatenate([parts[0].row[:0], *(part.row[a:b] for part, a, b in pieces)]),
+                         np.concatenate([parts[0].freq[:0], *(part.freq[a:b] for part, a, b in pieces)]),
+                         np.sum([part.counts for part in parts], axis=0))
+
+    @staticmethod
+    def _segment_postings(matrix: TermMatrix, base: int, position: np.ndarray | None,
+                          terms: Sequence[str]) -> _Postings:
+        """The entries of `terms` in one segment, on its live rows, numbered over all segments."""
+        rows, freqs, counts = matrix.postings(terms)
+        if position is None:
+            return _Postings(rows + base if base else rows, freqs, counts)
+        rows = position[rows]
+        alive = rows >= 0
+        term_of = np.repeat(np.arange(len(terms)), counts)
+        return _Postings(rows[alive], freqs[alive], np.bincount(term_of[alive], minlength=len(terms)))
 
     def idf(self, document_frequency: int | np.ndarray) -> np.ndarray:
         """bm25s's "lucene" idf: log(1 + (N - df + 0.5) / (df + 0.5))."""
@@ -231,7 +251,7 @@ class _FieldStatistics:
         """Every live row's score for the terms typed, plus `extra_weight` times its score for the `extra` terms
         (0 for rows holding none of them)."""
         found = self.postings([*typed, *extra])
-        idf = self.idf(found.counts).astype(np.float32)   # as bm25s, in float32
+        idf = self.idf_by_frequency[found.counts]
         contribution = np.repeat(idf, found.counts) * found.freq / (found.freq + self.norms[found.row])
         if not extra:
             return np.bincount(found.row, contribution, minlength=self.count)
@@ -281,21 +301,18 @@ class LexicalIndex:
         at full weight would make the abbreviation outweigh the rest of the query.
         """
         own = text_terms(query, expand=False)
-        expanded = self.query_terms(query)
+        expanded = text_terms(query, expand=self.config.expand == "query")
         marked = has_diacritics(query)
         exact_weight = self.config.exact_weight if marked else 0.0
-        folded_weight = self.config.folded_weight if marked else 1.0
 
-        def score_field(name: str, typed: Sequence[str], all_terms: Sequence[str]) -> np.ndarray:
-            own_terms = set(typed)
-            extra = [t for t in all_terms if t not in own_terms]
-            scores = self._fields[name].scores(list(dict.fromkeys(typed)), extra, self.config.expansion_weight)
-            return scores.astype(np.float32)
+        def score_field(name: str) -> np.ndarray:
+            typed = dict.fromkeys(getattr(own, name))
+            extra = [t for t in dict.fromkeys(getattr(expanded, name)) if t not in typed]
+            return self._fields[name].scores(list(typed), extra, self.config.expansion_weight).astype(np.float32)
 
-        exact = (score_field("exact", own.exact, expanded.exact) if exact_weight
-                 else np.zeros(self.count(), np.float32))
-        return FieldScores(exact=exact, folded=score_field("folded", own.folded, expanded.folded),
-                           exact_weight=exact_weight, folded_weight=folded_weight)
+        return FieldScores(exact=score_field("exact") if exact_weight else np.zeros(self.count(), np.float32),
+                           folded=score_field("folded"), exact_weight=exact_weight,
+                           folded_weight=self.config.folded_weight if marked else 1.0)
 
     def coverage(self, query: str, rows: Sequence[int]) -> np.ndarray:
         """For each of the live `rows`, the share of the query's folded terms it contains, each term weighted by

@@ -35,7 +35,7 @@ from typing import Iterator, Mapping, Sequence
 import numpy as np
 
 from ingest.durability import fsync_path
-from search.base import IndexHit
+from search.base import IndexHit, hits, ranked_hits
 from search.embed import Embedder
 from search.lexical import LexicalConfig, LexicalIndex, LexicalSegment
 from search.persist import read_json
@@ -189,9 +189,11 @@ class SegmentedIndex:
         local[self._live_rows[number]] = mask[self._bases[number]:self._bases[number + 1]]
         return local
 
-    def global_rows(self, number: int, rows: Sequence[int]) -> list[int]:
+    def global_rows(self, number: int, rows: np.ndarray) -> np.ndarray:
         """Live rows of segment `number` as numbers over the live rows of all segments."""
-        return (self._bases[number] + np.searchsorted(self._live_rows[number], rows)).tolist()
+        if self.live[number] is None:   # no tombstone: a row's number is its place in the segment
+            return rows + self._bases[number]
+        return self._bases[number] + np.searchsorted(self._live_rows[number], rows)
 
     # --- changes -------------------------------------------------------------------------------------------
     def add(self, units: Sequence[Unit], embedder: Embedder | None = None,
@@ -360,15 +362,20 @@ class SegmentedDense:
         return self.search_vector(self.embedder.embed_query(query), k, mask)
 
     def search_vector(self, vector: np.ndarray, k: int = 10, mask: np.ndarray | None = None) -> list[IndexHit]:
-        hits = []
-        for number, segment in enumerate(self.index.segments):
+        segments = self.index.segments
+        if len(segments) == 1 and mask is None and self.index.live[0] is None:   # its rows are the live rows
+            return ranked_hits(*segments[0].vectors.nearest(vector, k))
+        rows, scores = [], []
+        for number, segment in enumerate(segments):
             local = self.index.local_mask(number, mask)
             if local is not None and not local.any():
                 continue
-            found = segment.vectors.search(vector, k, local)
-            rows = self.index.global_rows(number, [h.row for h in found])
-            hits += [IndexHit(row, h.score) for row, h in zip(rows, found)]
-        return sorted(hits, key=lambda h: (-h.score, h.row))[:k]
+            found, similarities = segment.vectors.nearest(vector, k, local)
+            rows.append(self.index.global_rows(number, found))
+            scores.append(similarities)
+        if len(rows) > 1:
+            return hits(np.concatenate(rows), np.concatenate(scores), k)
+        return hits(rows[0], scores[0], k) if rows else []
 
 
 def _segment_name(generation: int) -> str:

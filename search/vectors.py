@@ -14,7 +14,7 @@ from typing import Sequence
 import faiss
 import numpy as np
 
-from search.base import IndexHit
+from search.base import IndexHit, ranked_hits
 from search.embed import Embedder
 from search.persist import read_json, replace_dir, write_json
 
@@ -77,21 +77,31 @@ class VectorIndex:
 
     def search(self, vector: np.ndarray, k: int = 10, mask: np.ndarray | None = None) -> list[IndexHit]:
         """The k nearest rows by cosine similarity, restricted to the rows where `mask` is true."""
-        if self._index is None or k <= 0:
-            return []
-        query = _as_matrix(vector, self.dim)
-        if mask is not None and self.kind == "hnsw" and mask.sum() <= self.config.filtered_exact_limit:
-            return self._search_rows(query, np.flatnonzero(mask), k)
+        return ranked_hits(*self.nearest(vector, k, mask))
+
+    def nearest(self, vector: np.ndarray, k: int = 10, mask: np.ndarray | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """`search` as arrays, rows and their similarities, best first (equal ones in any order): hits are made
+        once, of the final k."""
         k = min(k, self.count())
+        if k <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        query = _as_matrix(vector, self.dim)
+        hnsw = isinstance(self._index, faiss.IndexHNSW)
+        if mask is not None and hnsw and mask.sum() <= self.config.filtered_exact_limit:
+            return self._search_rows(query, np.flatnonzero(mask), k)
         params = None
         if mask is not None:
             selector = faiss.IDSelectorBatch(np.flatnonzero(mask).astype(np.int64))
             params = (faiss.SearchParametersHNSW(sel=selector, efSearch=max(self.config.ef_search, k))
-                      if self.kind == "hnsw" else faiss.SearchParameters(sel=selector))
-        elif self.kind == "hnsw":
+                      if hnsw else faiss.SearchParameters(sel=selector))
+        elif hnsw:
             params = faiss.SearchParametersHNSW(efSearch=max(self.config.ef_search, k))
         scores, rows = self._index.search(query, k, params=params)
-        return [IndexHit(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
+        if rows[0, -1] < 0:   # faiss pads with -1 when fewer rows pass the filter
+            found = rows[0] >= 0
+            return rows[0][found], scores[0][found]
+        return rows[0], scores[0]
 
     def stored(self, rows: np.ndarray | None = None) -> np.ndarray:
         """The normalised vectors of `rows` (all rows by default), to carry into a merged segment unembedded."""
@@ -101,13 +111,13 @@ class VectorIndex:
             return self._index.reconstruct_n(0, self.count())
         return self._index.reconstruct_batch(np.asarray(rows, dtype=np.int64))
 
-    def _search_rows(self, query: np.ndarray, rows: np.ndarray, k: int) -> list[IndexHit]:
+    def _search_rows(self, query: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Exact search over the few rows a filter allows: a graph walk limited to them would miss some."""
         if rows.size == 0:
-            return []
+            return rows, np.zeros(0, dtype=np.float32)
         scores = self._index.reconstruct_batch(rows.astype(np.int64)) @ query[0]
         order = np.argsort(-scores, kind="stable")[:k]
-        return [IndexHit(int(rows[i]), float(scores[i])) for i in order]
+        return rows[order], scores[order]
 
     def save(self, path: Path | str) -> None:
         replace_dir(Path(path), self.write)
