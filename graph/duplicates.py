@@ -12,7 +12,7 @@ the kind:
 - `overlap`: the same work listed twice in one document under different headings;
 - `similar`: different documents (or provinces) with the same substance.
 Within one document the lead must agree (a copied bullet excepted): the quarterly rows of one department that
-share most of their words are the same work, two departments' rows are not. Four structures of one document find
+share most of their words are the same work, two departments' rows are not. Five structures of one document find
 the same work where whole-row wording does not:
 - a row restated inside a longer one (most of the shorter row's distinctive terms are in the other, same period);
 - a programme row ("Chương trình phát triển tài sản trí tuệ …") and a row of the same period that names that
@@ -22,7 +22,14 @@ the same work where whole-row wording does not:
   each row of that section that shares its wording;
 - a row several agencies lead together ("Hai Sở phối hợp đề xuất UBND tỉnh đặt hàng …") and the own row of one of
   them in another section that restates it (of that section's rows the joint one is the closest in wording to it,
-  `JOINT_LEXICAL`), as a cooperation programme lists its joint work and then each party's part.
+  `JOINT_LEXICAL`), as a cooperation programme lists its joint work and then each party's part;
+- a work listed in two places whatever the leads: the whole opening clause of one row, most of that row, long and
+  naming something few rows name, restated word for word in a longer row ("Quản lý và phát triển chỉ dẫn địa lý
+  “Cao Lãnh” cho sản phẩm xoài; …" against "Dự án quản lý và phát triển chỉ dẫn địa lý “Cao Lãnh” cho sản phẩm
+  xoài tỉnh Đồng Tháp gắn với …").
+Across documents, a row naming one of its document's programmes and another document's row that restates the
+programme's subject from its start (its name without scope: "quốc gia", "tỉnh X", "giai đoạn …", "của địa
+phương", or a document it refers to) are `similar`: provinces carry out the same national programmes.
 A copy (an `exact` pair) is the same task as its original, so it shares its original's overlaps and similarities.
 
 Thresholds were tuned on the shared gold (bench/README.md has the figures) and are the named constants below.
@@ -53,7 +60,10 @@ SAME_DOC_CONTAINED = 0.8         # share of the shorter row's term weight (IDF) 
 HEADING_MATCH = 0.4              # TF-IDF cosine of a clause and another section's heading: the clause restates it ...
 HEADING_MEMBER = 0.25            # ... and the clause's cosine with a row of that section: the row is an instance of it
 PROGRAMME_NAME_WORDS = 5         # syllables a programme's name needs to identify it in a row ("Đề án triển khai" is generic)
+PROGRAMME_OPENING = 8            # syllables of a programme's subject another document's row must restate, from its start
 JOINT_LEXICAL = 0.3              # TF-IDF cosine of a lead's own row and the joint row it restates
+LISTED_WORK_WORDS = 12           # syllables of a row's opening clause that, restated in a longer row, name one work ...
+LISTED_WORK_HOLDERS = 3          # ... when it holds a word pair (not a number) that few rows of the collection hold
 IDENTICAL_LEXICAL = 0.95         # near-identical rows: a copy, whatever the leads say
 CROSS_DOC_LEXICAL = 0.40         # wording alone, across documents, when no embedder is at hand
 CROSS_DOC_LEXICAL_WITH_MEANING = 0.35   # wording across documents when meaning agrees as well ...
@@ -69,6 +79,15 @@ _BULLET = re.compile(r"^\W*(?:\(?[ivxIVX]{1,4}\)|\(?[a-zđ]\)|\d{1,2}[.)])?\s*[-
 _CLAUSE = re.compile(r"[;:.]\s|\s[-–]\s|\n")            # where one clause of a row ends
 _SECTION_NUMBER = re.compile(r"^[\dA-Z.]+\s+")           # "III.1 " before a section's heading
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_PROGRAMME_ACROSS = "a row naming a programme, and another document's row doing its work"
+# Where a programme's name says its scope, not its subject: "… (trên địa bàn) tỉnh X giai đoạn 2021-2025, định
+# hướng đến năm 2030", "… của địa phương"; "quốc gia" before the subject ("Chương trình quốc gia hỗ trợ …") is
+# scope too. A document the name refers to ("Chương trình hành động … thực hiện Nghị quyết số 57 …") ends the
+# subject as well: what is left before it ("hành động của Chính phủ thực hiện") names no work.
+_SCOPE_OPENERS = (("quoc", "gia"), ("cap", "quoc", "gia"), ("cap", "tinh"))
+_SCOPE_MARKERS = (("giai", "doan"), ("den", "nam"), ("dinh", "huong"), ("tren", "dia", "ban"), ("tinh",),
+                  ("thanh", "pho"), ("dia", "phuong"), ("nghi", "quyet"), ("quyet", "dinh"), ("chi", "thi"),
+                  ("ket", "luan"), ("ke", "hoach"), ("chuong", "trinh"), ("de", "an"))
 
 
 class Embedder(Protocol):
@@ -216,7 +235,8 @@ class DuplicateFinder:
         self.embedder = default_embedder() if isinstance(embedder, _Default) else embedder
         documents = [d if isinstance(d, PreparedDocument) else prepare(d) for d in extractions]
         prepared = [(d.source, t) for d in documents for t in d.tasks]
-        self._idf = _idf([t.counts for _s, t in prepared])
+        self._holders = Counter(term for _s, t in prepared for term in t.counts)   # rows holding each term
+        self._idf = _idf(self._holders, len(prepared))
         self._unseen = math.log(len(prepared) + 1) + 1     # the weight of a term no row has (a heading's own words)
         self.items = [_Item(source, t.task, t.words, t.shingles, t.counts, t.clause_counts, self._weigh)
                       for source, t in prepared]
@@ -226,6 +246,7 @@ class DuplicateFinder:
             self._by_source.setdefault(it.source, []).append(k)
         self._programmes = {d.source: d.programmes for d in documents}
         self._judged_documents: dict[str, list[_Pair]] = {}   # `_document_pairs`, kept: the index does not change
+        self._across_programmes: list[_Pair] | None = None    # `_programme_pairs_across`, kept likewise
         self._hashes = [t.minhash for _s, t in prepared]
         self._lsh = _Buckets([t.bands for _s, t in prepared])
         self._vectors = self._embed()
@@ -235,7 +256,7 @@ class DuplicateFinder:
         pairs = [p for i, j in self._all_candidates() if (p := self._judge(i, j))]
         for source in self._by_source:
             pairs += self._structural_pairs(source)
-        return _groups(self.items, pairs)
+        return _groups(self.items, pairs + self._programme_pairs_across())
 
     def groups_of(self, source: str, task_id: str) -> list[DuplicateGroup]:
         """The groups task `task_id` of `source` belongs to: every pair within its document (a document is
@@ -251,6 +272,7 @@ class DuplicateFinder:
             for other in self._candidates_of(k):
                 if self.items[other].source != source and (pair := self._judge(min(k, other), max(k, other))):
                     pairs.append(pair)
+        pairs += [p for p in self._programme_pairs_across() if p.first in copies or p.second in copies]
         return [g for g in _groups(self.items, pairs) if (source, task_id) in g.tasks]
 
     def _document_pairs(self, source: str) -> list[_Pair]:
@@ -334,9 +356,10 @@ class DuplicateFinder:
     # --- the structure of one document ---------------------------------------------------------------
     def _structural_pairs(self, source: str) -> list[_Pair]:
         """Overlaps that the document's structure shows: a row and the programme it names, a general row and
-        the rows of the section whose heading it restates."""
+        the rows of the section whose heading it restates, a joint row and a party's own, a work listed twice."""
         found: dict[tuple[int, int], _Pair] = {}
-        for pair in self._programme_pairs(source) + self._heading_pairs(source) + self._joint_pairs(source):
+        for pair in (self._programme_pairs(source) + self._heading_pairs(source) + self._joint_pairs(source) +
+                     self._listed_work_pairs(source)):
             found.setdefault((pair.first, pair.second), pair)
         return list(found.values())
 
@@ -354,9 +377,13 @@ class DuplicateFinder:
         return pairs
 
     def _programme_pair(self, i: int, j: int) -> _Pair:
+        return self._worded_pair(i, j, "overlap", "a programme and a row that names it")
+
+    def _worded_pair(self, i: int, j: int, kind: str, what: str) -> _Pair:
+        """A pair a structure found, scored by its wording."""
         a, b = self.items[i].task, self.items[j].task
         wording = _cosine(self.items[i].terms, self.items[j].terms)
-        return _Pair(i, j, "overlap", wording, _reason(a, b, wording, None, "a programme and a row that names it"))
+        return _Pair(i, j, kind, wording, _reason(a, b, wording, None, what))
 
     def _heading_pairs(self, source: str) -> list[_Pair]:
         rows = self._by_source[source]
@@ -411,6 +438,72 @@ class DuplicateFinder:
         return _Pair(i, j, "overlap", wording,
                      _reason(a, b, wording, None, "a joint row and one lead's own row restating it"))
 
+    def _listed_work_pairs(self, source: str) -> list[_Pair]:
+        """A work listed in two places of one document, whatever the leads (a project under the department's
+        programmes and again in the section of the agency that manages its product): the whole opening clause of
+        one row, which is most of that row and names something few rows name, restated word for word in a longer
+        row."""
+        rows = self._by_source[source]
+        pairs = []
+        for k in rows:
+            opening = self._listed_work(k)
+            if opening is None:
+                continue
+            longer = [o for o in rows if len(self.items[o].words) > len(self.items[k].words) and
+                      _holds(self.items[o].words, opening)]
+            pairs += [self._worded_pair(min(k, o), max(k, o), "overlap", "one work listed in two places")
+                      for o in longer]
+        return pairs
+
+    def _listed_work(self, k: int) -> tuple[str, ...] | None:
+        """The row's opening clause when it names one work: long, most of the row, and holding a rare word pair."""
+        item = self.items[k]
+        opening = _words(_clauses(item.task.text)[0])
+        rare = any(self._holders[f"{a} {b}"] <= LISTED_WORK_HOLDERS for a, b in zip(opening, opening[1:])
+                   if not (a.isdigit() or b.isdigit()))
+        long_enough = len(opening) >= max(LISTED_WORK_WORDS, len(item.words) / 2)
+        return opening if rare and long_enough else None
+
+    # --- programmes across documents ----------------------------------------------------------------
+    def _programme_pairs_across(self) -> list[_Pair]:
+        """A row naming one of its document's programmes, and a row of another document that restates the
+        programme's subject from its start ("… hỗ trợ doanh nghiệp nâng cao năng suất và chất lượng sản phẩm, hàng
+        hóa …" against the Chương trình quốc gia of that name): provinces carry out the same national programmes,
+        and the other province's row does that programme's work, whatever its wording."""
+        if self._across_programmes is None:
+            openings = self._programme_openings()
+            firsts = {" ".join(opening[:2]) for opening in openings}
+            naming: dict[tuple[str, int], list[int]] = {}
+            found: dict[tuple[int, int], _Pair] = {}
+            for k, item in enumerate(self.items):
+                if firsts.isdisjoint(item.counts):
+                    continue      # most rows hold no opening's first word pair: spare them the scan
+                for held in _openings_held(item.words, openings):
+                    if held[0] == item.source:
+                        continue      # within one document the programme rows are judged by their periods
+                    if held not in naming:
+                        naming[held] = self._naming_rows(*held)
+                    for other in naming[held]:
+                        key = (min(k, other), max(k, other))
+                        found.setdefault(key, self._worded_pair(*key, "similar", _PROGRAMME_ACROSS))
+            self._across_programmes = list(found.values())
+        return self._across_programmes
+
+    def _programme_openings(self) -> dict[tuple[str, ...], list[tuple[str, int]]]:
+        """The first PROGRAMME_OPENING syllables of each programme's subject -> (document, programme), for the
+        documents that have rows to name it."""
+        openings: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+        for source in self._by_source:
+            for number, forms in enumerate(self._programmes.get(source, [])):
+                for opening in {_subject(form)[:PROGRAMME_OPENING] for form in forms}:
+                    if len(opening) == PROGRAMME_OPENING:
+                        openings.setdefault(opening, []).append((source, number))
+        return openings
+
+    def _naming_rows(self, source: str, programme: int) -> list[int]:
+        forms = self._programmes[source][programme]
+        return [k for k in self._by_source[source] if any(_holds(self.items[k].words, form) for form in forms)]
+
     def _judge_across(self, i: int, j: int, wording: float) -> _Pair | None:
         a, b = self.items[i].task, self.items[j].task
         if self._vectors is None:
@@ -455,6 +548,25 @@ def _programme_forms(extraction: Extraction) -> list[list[tuple[str, ...]]]:
     return programmes
 
 
+def _openings_held(words: tuple[str, ...],
+                   openings: dict[tuple[str, ...], list[tuple[str, int]]]) -> set[tuple[str, int]]:
+    """The (document, programme) pairs whose subject's opening the row's words hold."""
+    width = PROGRAMME_OPENING
+    return {held for start in range(len(words) - width + 1) for held in openings.get(words[start:start + width], ())}
+
+
+def _subject(form: tuple[str, ...]) -> tuple[str, ...]:
+    """A programme's name without its scope: "quốc gia" before the subject, and from "tỉnh X", "giai đoạn …",
+    "đến năm …", "địa phương", a number or a document the name refers to on (`_SCOPE_MARKERS`)."""
+    for opener in _SCOPE_OPENERS:
+        if form[:len(opener)] == opener:
+            form = form[len(opener):]
+    for k, word in enumerate(form):
+        if word.isdigit() or any(form[k:k + len(marker)] == marker for marker in _SCOPE_MARKERS):
+            return form[:k]
+    return form
+
+
 def _holds(words: tuple[str, ...], form: tuple[str, ...]) -> bool:
     return f" {' '.join(form)} " in f" {' '.join(words)} "
 
@@ -476,10 +588,9 @@ def _shingles(words: tuple[str, ...]) -> set[str]:
     return set(_term_counts(words)) or {""}
 
 
-def _idf(documents: list[Counter]) -> dict[str, float]:
-    """Smoothed inverse document frequency over the tasks compared: a term every row has weighs least."""
-    frequency = Counter(term for counts in documents for term in counts)
-    total = len(documents)
+def _idf(frequency: Counter, total: int) -> dict[str, float]:
+    """Smoothed inverse document frequency over the `total` tasks compared, `frequency` the rows holding each
+    term: a term every row has weighs least."""
     return {term: math.log((total + 1) / (n + 1)) + 1 for term, n in frequency.items()}
 
 
