@@ -3,8 +3,8 @@
     uvicorn --factory api.app:create_app      # the store named by PLANGRAPH_STORE
 
 The lifespan opens the store, builds the first snapshot (api.library) and the SPARQL service, and closes the
-SPARQL worker on shutdown. Settings come from `get_settings()`; a test overrides that dependency before the app
-starts, and the lifespan and the middlewares read the override too.
+SPARQL worker on shutdown. Settings are the app's (`app.state.settings`, see api.settings); a test may replace
+them, and the lifespan, the routes and the middlewares all read the replacement.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ log = logging.getLogger("plangraph.api")
 
 
 def current_settings(app: FastAPI) -> Settings:
-    return app.dependency_overrides.get(get_settings, get_settings)()
+    return app.state.settings
 
 
 @asynccontextmanager
@@ -54,8 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="plangraph", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Knowledge graph and search over Vietnamese government planning documents. "
                               "Every error is JSON {error, message} with a 4xx status.")
-    if settings is not None:
-        app.dependency_overrides[get_settings] = lambda: settings
+    app.state.settings = settings if settings is not None else get_settings()
     install_error_handlers(app)
     for router in (search.router, entities.router, reports.router, sparql.router, admin.router):
         app.include_router(router)

@@ -14,7 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.middleware.cors import CORSMiddleware
 
 from api.errors import Forbidden, Unauthorized
-from api.settings import Settings, get_settings
+from api.settings import Settings, app_settings
 
 Scope = dict
 Message = dict
@@ -130,7 +130,7 @@ class SecurityHeaders:
 _bearer = HTTPBearer(auto_error=False, description="the admin token of the configuration (PLANGRAPH_ADMIN_TOKEN)")
 
 
-def require_admin(settings: Annotated[Settings, Depends(get_settings)],
+def require_admin(settings: Annotated[Settings, Depends(app_settings)],
                   credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
     """The admin token, sent as `Authorization: Bearer <token>`, compared in constant time."""
     if not settings.admin_enabled:

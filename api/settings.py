@@ -1,8 +1,11 @@
 """The HTTP service's configuration: one frozen object, read from `PLANGRAPH_*` environment variables.
 
-Routes and the lifespan get it through the cached `get_settings()` dependency, so a test replaces it with
-`app.dependency_overrides[get_settings] = lambda: Settings(...)` and nothing reads the environment behind its back.
-Every limit that protects the service from a client is here, with the value it ships with.
+The app holds its settings (`create_app(settings)`, else `get_settings()` from the environment) in
+`app.state.settings`; routes get them through the `app_settings` dependency, the lifespan and the middlewares
+read the same attribute, so a test that replaces it is seen everywhere and nothing reads the environment behind
+its back. (Not through `app.dependency_overrides`: while any override is set, FastAPI analyses every route's
+dependencies again on each request, a third of a search's time.) Every limit that protects the service from a
+client is here, with the value it ships with.
 """
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ import os
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
+
+from starlette.requests import Request
 
 _ENV_PREFIX = "PLANGRAPH_"
 
@@ -93,3 +98,8 @@ def _parse(name: str, raw: str, default: object) -> object:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings.from_env()
+
+
+def app_settings(request: Request) -> Settings:
+    """The settings of the app serving the request (a route's dependency)."""
+    return request.app.state.settings

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from api import reports
 from api.errors import ERROR_RESPONSES, Unprocessable
 from api.services import ServicesDep
-from api.settings import Settings, get_settings
+from api.settings import Settings, app_settings
 
 router = APIRouter(tags=["store"], responses=ERROR_RESPONSES)
 
@@ -25,13 +25,13 @@ def _page(settings: Settings, limit: int) -> int:
 
 
 @router.get("/duplicates", summary="Groups of tasks that repeat each other (exact, recurring, overlap, similar)")
-def duplicates(services: ServicesDep, settings: Annotated[Settings, Depends(get_settings)], kind: Kind = None,
+def duplicates(services: ServicesDep, settings: Annotated[Settings, Depends(app_settings)], kind: Kind = None,
                doc: DocId = None, offset: Offset = 0, limit: Limit = 100) -> dict:
     return reports.duplicates(services.snapshot(), kind, doc, offset, _page(settings, limit), settings.embed_duplicates)
 
 
 @router.get("/anomalies", summary="What looks wrong in the documents: date conflicts, numbering gaps, ...")
-def anomalies(services: ServicesDep, settings: Annotated[Settings, Depends(get_settings)], kind: Kind = None,
+def anomalies(services: ServicesDep, settings: Annotated[Settings, Depends(app_settings)], kind: Kind = None,
               doc: DocId = None, offset: Offset = 0, limit: Limit = 100) -> dict:
     return reports.anomalies(services.snapshot(), kind, doc, offset, _page(settings, limit))
 

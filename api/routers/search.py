@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from api.errors import ERROR_RESPONSES, Unprocessable
 from api.searching import search_answer, suggest_answer
 from api.services import ServicesDep
-from api.settings import Settings, get_settings
+from api.settings import Settings, app_settings
 
 router = APIRouter(tags=["search"], responses=ERROR_RESPONSES)
 _MAX_FILTER_VALUES = 20
@@ -37,7 +37,7 @@ def _checked_text(text: str, settings: Settings) -> str:
     return text
 
 
-def search_params(settings: Annotated[Settings, Depends(get_settings)], q: Text,
+def search_params(settings: Annotated[Settings, Depends(app_settings)], q: Text,
                   k: Annotated[int, Query(ge=1, le=1000, description="page size (at most 50 by default)")] = 10,
                   offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
                   province: FilterValues = None, doc_type: FilterValues = None, kind: FilterValues = None,
@@ -66,7 +66,7 @@ def search(services: ServicesDep, params: Annotated[SearchParams, Depends(search
 
 
 @router.get("/suggest", summary="Entity names completing what was typed, tolerant of missing diacritics")
-def suggest(services: ServicesDep, settings: Annotated[Settings, Depends(get_settings)], q: Text,
+def suggest(services: ServicesDep, settings: Annotated[Settings, Depends(app_settings)], q: Text,
             limit: Annotated[int, Query(ge=1, le=100)] = 8) -> dict:
     if limit > settings.max_suggestions:
         raise Unprocessable(f"limit={limit} is over the limit of {settings.max_suggestions}")

@@ -1,7 +1,7 @@
 """The HTTP service over the five real sample documents (../shared/corpus), ingested once per session.
 
-`client` is FastAPI's TestClient over an app whose settings the test session chooses (via the `get_settings`
-dependency override); `live_url` is the same store served by uvicorn on a free loopback port, for the browser
+`client` is FastAPI's TestClient over an app whose settings the test session chooses (`create_app(settings)`);
+`live_url` is the same store served by uvicorn on a free loopback port, for the browser
 and for schemathesis. Entity ids used by several tests are read from the store, not written down.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.commands.serve import server_config
-from api.settings import Settings, get_settings
+from api.settings import Settings
 from graph.store import Store
 from ingest.pipeline import extract
 from ingest.readers import read
@@ -53,15 +53,9 @@ def api_settings(api_store) -> Settings:
                     sparql_timeout_s=2.0, sparql_max_results=50, max_upload_bytes=200_000)
 
 
-def _app(settings: Settings):
-    app = create_app()
-    app.dependency_overrides[get_settings] = lambda: settings
-    return app
-
-
 @pytest.fixture(scope="session")
 def client(api_settings):
-    with TestClient(_app(api_settings)) as test_client:
+    with TestClient(create_app(api_settings)) as test_client:
         yield test_client
 
 
@@ -71,11 +65,10 @@ def settings_override(client, api_settings):
     app = client.app
 
     def override(**changes):
-        changed = dataclasses.replace(api_settings, **changes)
-        app.dependency_overrides[get_settings] = lambda: changed
+        app.state.settings = dataclasses.replace(api_settings, **changes)
 
     yield override
-    app.dependency_overrides[get_settings] = lambda: api_settings
+    app.state.settings = api_settings
 
 
 def _free_port() -> int:
@@ -88,7 +81,7 @@ def _free_port() -> int:
 def live_url(api_settings):
     """The app served over real HTTP on loopback, for as long as the session runs."""
     port = _free_port()
-    server = uvicorn.Server(server_config(_app(api_settings), "127.0.0.1", port))
+    server = uvicorn.Server(server_config(create_app(api_settings), "127.0.0.1", port))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
