@@ -33,7 +33,7 @@ from search.facets import FacetTable
 from search.highlight import highlights
 from search.lexical import FieldScores, LexicalConfig
 from search.persist import replace_dir
-from search.query import QueryPlan, read_query
+from search.query import QueryPlan, read_words, with_agencies
 from search.ranking import (GraphReasons, LinkTable, RankingConfig, dense_weight, distinct_first, fuse,
                             graph_reasons, rank, with_duplicates)
 from search.resolve import AgencyResolver, Entity, LegalResolver, LinkAgencyResolver, LinkLegalResolver
@@ -138,11 +138,12 @@ class SearchEngine:
         """
         if k < 0 or offset < 0:
             raise ValueError(f"k ({k}) and offset ({offset}) must not be negative")
-        plan = read_query(query, self.legal_resolver, self.agency_resolver)
+        plan = read_words(query, self.legal_resolver)
         mask = self._facets.mask(filters)
         query_vector = (_OnItsOwnThread(self.dense.embedder.embed_query, plan.text)
                         if self.dense is not None and self.dense.count() else None)
-        # meanwhile, the lexical side and the graph's reasons, which do not need the query's vector
+        # meanwhile, the agencies named, the lexical side and the graph's reasons, which do not need the vector
+        plan = with_agencies(plan, self.agency_resolver)
         lexical = self.lexical.field_scores(plan.text)
         depth = max(self.config.candidates, 2 * (offset + k))
         lexical_hits = top_rows(lexical.combined, depth, mask, positive_only=True)

@@ -1,7 +1,7 @@
 """Reading a query once: what it names, what it asks, and which of its words are left for text ranking."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.text import fold, normalise
 from search.resolve import AgencyMention, AgencyResolver, LegalResolver
@@ -28,11 +28,13 @@ class QueryPlan:
 
 def read_query(query: str, legal_resolver: LegalResolver, agency_resolver: AgencyResolver) -> QueryPlan:
     """Resolve what the query names; a resolver that also gives `mentions(query)` (spans, roles) is used so."""
+    return with_agencies(read_words(query, legal_resolver), agency_resolver)
+
+
+def read_words(query: str, legal_resolver: LegalResolver) -> QueryPlan:
+    """The first half of `read_query`: the legal documents named and the words left for text ranking, all that
+    embedding the query needs, so that it can start before the agencies are looked up."""
     query = normalise(query).strip()
-    if hasattr(agency_resolver, "mentions"):
-        agencies = agency_resolver.mentions(query)
-    else:
-        agencies = [AgencyMention(key, n, None, 1.0) for n, key in enumerate(agency_resolver.resolve(query))]
     if hasattr(legal_resolver, "mentions"):
         by_span: dict[tuple[int, int], list[str]] = {}
         for m in legal_resolver.mentions(query):
@@ -41,7 +43,16 @@ def read_query(query: str, legal_resolver: LegalResolver, agency_resolver: Agenc
     else:
         legal, named = [[key] for key in legal_resolver.resolve(query)], []
     words, duplicates = ranking_words(query, named)
-    return QueryPlan(query, words or query, has_diacritics(query), legal, agencies, duplicates)
+    return QueryPlan(query, words or query, has_diacritics(query), legal, [], duplicates)
+
+
+def with_agencies(plan: QueryPlan, agency_resolver: AgencyResolver) -> QueryPlan:
+    """The plan with the agencies and people the query names (the second half of `read_query`)."""
+    if hasattr(agency_resolver, "mentions"):
+        agencies = agency_resolver.mentions(plan.query)
+    else:
+        agencies = [AgencyMention(key, n, None, 1.0) for n, key in enumerate(agency_resolver.resolve(plan.query))]
+    return replace(plan, agencies=agencies)
 
 
 def ranking_words(query: str, named: list[tuple[int, int]]) -> tuple[str, bool]:
