@@ -20,6 +20,11 @@ DEFAULT_PORT = 8000
 # A request line this long still reaches the app, which refuses an over-long query with a 4xx and a reason;
 # past uvicorn's default (16 KiB) the connection would be dropped with no answer at all.
 MAX_REQUEST_HEAD_BYTES = 1024 * 1024
+# uvicorn's supervisor kills a worker that does not answer its ping in time (5 s by default). Workers holding
+# 107k units (3 GB each) on two busy cores were killed and restarted mid-run, dropping their clients' connections,
+# in 3 of 4 runs of bench/api_bench.py --workers 2; with a minute's grace, none was. Only that long a silence
+# means a worker is hung.
+WORKER_SILENCE_S = 60
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -109,7 +114,8 @@ def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> in
     indexing.join()
     os.environ["PLANGRAPH_STORE"] = str(settings.store)
     config = uvicorn.Config("api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                            log_level="warning", h11_max_incomplete_event_size=MAX_REQUEST_HEAD_BYTES)
+                            log_level="warning", h11_max_incomplete_event_size=MAX_REQUEST_HEAD_BYTES,
+                            timeout_worker_healthcheck=WORKER_SILENCE_S)
     listening = config.bind_socket()
     listening.listen(config.backlog)   # connections wait from now on, until a worker has loaded the store
     _print_address(*listening.getsockname()[:2], f" with {workers} workers")
