@@ -56,13 +56,14 @@ class FacetTable:
     def __init__(self, units: Sequence[Unit]):
         self.count = len(units)
         self._facets = {name: _facet(units, name) for name in FACETS}
-        self._first_code = dict(zip(FACETS, np.cumsum([0, *(len(self._facets[n].labels) for n in FACETS)]).tolist()))
+        ends = np.cumsum([len(self._facets[n].labels) for n in FACETS]).tolist()
+        self._first_code = dict(zip(FACETS, [0, *ends[:-1]]))
+        self._code_count = ends[-1]
         rows = np.concatenate([self._facets[n].rows for n in FACETS])
         codes = np.concatenate([self._facets[n].codes + self._first_code[n] for n in FACETS])
         by_row = np.argsort(rows, kind="stable")
         self._codes_by_row = codes[by_row].astype(np.int32)
         self._row_start = np.searchsorted(rows[by_row], np.arange(self.count + 1))
-        self._code_count = sum(len(data.labels) for data in self._facets.values())
         self._all_counts = np.bincount(self._codes_by_row, minlength=self._code_count)
 
     def mask(self, filters: dict | None) -> np.ndarray | None:

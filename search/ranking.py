@@ -116,9 +116,6 @@ class GraphReasons:
         self._group_of = group_of     # entry -> group
         self._boosts = boosts         # entry -> boost
 
-    def __len__(self) -> int:
-        return len(self.rows)
-
     def where(self, allowed: np.ndarray) -> "GraphReasons":
         """Only the entries of rows that pass a filter."""
         keep = allowed[self.rows]

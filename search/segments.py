@@ -373,9 +373,7 @@ class SegmentedDense:
             found, similarities = segment.vectors.nearest(vector, k, local)
             rows.append(self.index.global_rows(number, found))
             scores.append(similarities)
-        if len(rows) > 1:
-            return hits(np.concatenate(rows), np.concatenate(scores), k)
-        return hits(rows[0], scores[0], k) if rows else []
+        return hits(np.concatenate(rows), np.concatenate(scores), k) if rows else []
 
 
 def _segment_name(generation: int) -> str:

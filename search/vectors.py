@@ -87,7 +87,7 @@ class VectorIndex:
         if k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         query = _as_matrix(vector, self.dim)
-        hnsw = isinstance(self._index, faiss.IndexHNSW)
+        hnsw = self.kind == "hnsw"
         if mask is not None and hnsw and mask.sum() <= self.config.filtered_exact_limit:
             return self._search_rows(query, np.flatnonzero(mask), k)
         params = None
