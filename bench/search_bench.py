@@ -21,10 +21,10 @@ timed apart), hybrid (SearchEngine.search: both, fusion, graph ranking, facets, 
 `retrieve` with its own tokenizer over the same texts, faiss `search` of the same vectors in an index of the
 same kind, each timed in turn with plangraph's call query by query so that both see the same load, and the
 overhead given (plangraph's p50 over the reference's). Every query is measured as new: nothing remembers a
-query's terms, vector or results between two timed calls (the memory of texts read is emptied before each). The query embedding, the hybrid and the hybrid
-given the query's vector (a diagnostic: the search's own work) are timed query by query in turn, so that the
-three see the same load and the hybrid can be set beside their sum (one after the other) and their maximum
-(fully overlapped).
+query's terms, vector or results between two timed calls (the memory of texts read is emptied before each).
+The query embedding, the hybrid and the hybrid given the query's vector (a diagnostic: the search's own work)
+are timed query by query in turn, so that the three see the same load and the hybrid can be set beside their sum
+(one after the other) and their maximum (fully overlapped).
 """
 from __future__ import annotations
 
