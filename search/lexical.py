@@ -30,6 +30,9 @@ from search.terms import Terms, has_diacritics, text_terms
 FORMAT = "plangraph.lexical.v2"
 Expansion = Literal["index", "query", "none"]
 FIELDS = ("exact", "folded")
+COLUMN_CACHE_BYTES = 1 << 28   # per field and state: the columns queries read, kept (12 bytes an entry)
+_NO_ROWS = np.zeros(0, dtype=np.int64)
+_NO_FREQS = _NO_SCORES = np.zeros(0, dtype=np.float32)
 
 
 @dataclass
@@ -178,21 +181,20 @@ class LexicalSegment:
         return cls(*(TermMatrix.load(directory / name) for name in FIELDS))
 
 
-class _Postings(NamedTuple):
-    """The entries of a list of query terms on live rows: term after term, and within a term segment after
-    segment, so each term's rows are ascending."""
-    row: np.ndarray       # entry -> live row, numbered over all segments
-    freq: np.ndarray      # entry -> how often the term occurs in the row (float32)
-    counts: np.ndarray    # term -> its number of entries, its document frequency
+class _Column(NamedTuple):
+    """One query term over the live rows of every segment, for one state of the index."""
+    rows: np.ndarray      # the live rows holding the term, ascending (int64, as np.bincount takes it)
+    scores: np.ndarray    # each row's BM25 score for the term alone (float32, as bm25s scores)
 
 
 class _FieldStatistics:
     """BM25 over one field of the live rows of every segment: the row count, the average length and, per query
     term, the document frequency are those of all live rows together.
 
-    A query is scored with a few array operations over the postings of all its terms together, whatever their
-    number: they are gathered term by term (slices of each column) and summed per row with `np.bincount`, in
-    term order, as a loop adding one term at a time would.
+    A state's statistics never change, so each term's column is read once per state with its rows' scores
+    computed (`column`), as bm25s computes its scores at indexing: the syllables of nearly every row ("nhiệm",
+    "vụ", "tỉnh") have columns of most of the collection, and that arithmetic, done again for every query, was
+    most of a search's time at 100k units. A query's columns are then summed per row with one `np.bincount`.
     """
 
     def __init__(self, matrices: Sequence[TermMatrix], live: Sequence[np.ndarray | None], config: LexicalConfig):
@@ -212,35 +214,39 @@ class _FieldStatistics:
                           for base, alive in zip(self.bases, live)]
         # the idf of every possible document frequency, in float32 as bm25s scores: one lookup per query term
         self.idf_by_frequency = self.idf(np.arange(self.count + 1)).astype(np.float32)
+        self._columns: dict[str, _Column] = {}
+        self._cached_bytes = 0
 
-    def postings(self, terms: Sequence[str]) -> _Postings:
-        parts = [self._segment_postings(matrix, base, position, terms)
-                 for matrix, base, position in zip(self.matrices, self.bases, self.positions)]
-        if len(parts) == 1:
-            return parts[0]
-        if not parts:
-            return _Postings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32),
-                             np.zeros(len(terms), dtype=np.int64))
-        # each segment's postings hold its terms one after the other: taken term after term, segment after segment
-        ends = [np.cumsum(part.counts).tolist() for part in parts]
-        starts = [[0, *end[:-1]] for end in ends]
-        pieces = [(part, start[n], end[n]) for n in range(len(terms))
-                  for part, start, end in zip(parts, starts, ends)]
-        return _Postings(np.concatenate([parts[0].row[:0], *(part.row[a:b] for part, a, b in pieces)]),
-                         np.concatenate([parts[0].freq[:0], *(part.freq[a:b] for part, a, b in pieces)]),
-                         np.sum([part.counts for part in parts], axis=0))
+    def column(self, term: str) -> _Column:
+        """The term's column in this state; kept for the next query while the kept ones stay under
+        COLUMN_CACHE_BYTES."""
+        found = self._columns.get(term)
+        if found is None:
+            found = self._read_column(term)
+            size = found.rows.nbytes + found.scores.nbytes
+            if self._cached_bytes + size <= COLUMN_CACHE_BYTES:
+                self._columns[term] = found
+                self._cached_bytes += size
+        return found
+
+    def _read_column(self, term: str) -> _Column:
+        pieces = [self._segment_column(matrix, base, position, term)
+                  for matrix, base, position in zip(self.matrices, self.bases, self.positions)]
+        rows = np.concatenate([_NO_ROWS, *(r for r, _f in pieces)])
+        freqs = np.concatenate([_NO_FREQS, *(f for _r, f in pieces)])
+        parts = (freqs / (freqs + self.norms[rows])).astype(np.float32)
+        return _Column(rows, self.idf_by_frequency[len(rows)] * parts)
 
     @staticmethod
-    def _segment_postings(matrix: TermMatrix, base: int, position: np.ndarray | None,
-                          terms: Sequence[str]) -> _Postings:
-        """The entries of `terms` in one segment, on its live rows, numbered over all segments."""
-        rows, freqs, counts = matrix.postings(terms)
+    def _segment_column(matrix: TermMatrix, base: int, position: np.ndarray | None,
+                        term: str) -> tuple[np.ndarray, np.ndarray]:
+        """The entries of `term` in one segment, on its live rows, numbered over all segments."""
+        rows, freqs, _counts = matrix.postings([term])
         if position is None:
-            return _Postings(rows + base if base else rows, freqs, counts)
+            return rows.astype(np.int64) + base, freqs
         rows = position[rows]
         alive = rows >= 0
-        term_of = np.repeat(np.arange(len(terms)), counts)
-        return _Postings(rows[alive], freqs[alive], np.bincount(term_of[alive], minlength=len(terms)))
+        return rows[alive], freqs[alive]
 
     def idf(self, document_frequency: int | np.ndarray) -> np.ndarray:
         """bm25s's "lucene" idf: log(1 + (N - df + 0.5) / (df + 0.5))."""
@@ -250,14 +256,14 @@ class _FieldStatistics:
     def scores(self, typed: Sequence[str], extra: Sequence[str], extra_weight: float) -> np.ndarray:
         """Every live row's score for the terms typed, plus `extra_weight` times its score for the `extra` terms
         (0 for rows holding none of them)."""
-        found = self.postings([*typed, *extra])
-        idf = self.idf_by_frequency[found.counts]
-        contribution = np.repeat(idf, found.counts) * found.freq / (found.freq + self.norms[found.row])
-        if not extra:
-            return np.bincount(found.row, contribution, minlength=self.count)
-        own = int(found.counts[:len(typed)].sum())   # the typed terms' entries come first
-        return (np.bincount(found.row[:own], contribution[:own], minlength=self.count)
-                + extra_weight * np.bincount(found.row[own:], contribution[own:], minlength=self.count))
+        found = self._sum(typed)
+        return found + extra_weight * self._sum(extra) if extra else found
+
+    def _sum(self, terms: Sequence[str]) -> np.ndarray:
+        """Per row, in float64, its scores for `terms` in their order (as a loop adding a term at a time)."""
+        columns = [self.column(term) for term in terms]
+        return np.bincount(np.concatenate([_NO_ROWS, *(c.rows for c in columns)]),
+                           np.concatenate([_NO_SCORES, *(c.scores for c in columns)]), minlength=self.count)
 
 
 def _live_positions(alive: np.ndarray, base: int) -> np.ndarray:
@@ -326,21 +332,20 @@ class LexicalIndex:
         if not terms or not len(rows):
             return np.zeros(len(rows), dtype=np.float32)
         statistics = self._fields["folded"]
-        found = statistics.postings(terms)
-        weights = statistics.idf(found.counts)
+        columns = [statistics.column(term) for term in terms]
+        weights = statistics.idf([len(c.rows) for c in columns])
         wanted = np.asarray(rows, dtype=np.int64)
         held = np.zeros((len(wanted), len(terms)), dtype=bool)
-        ends = np.cumsum(found.counts).tolist()
-        for term, (start, end) in enumerate(zip([0, *ends[:-1]], ends)):
-            if end > start:   # the term's rows are ascending: look each wanted row up
-                run = found.row[start:end]
-                held[:, term] = run[np.minimum(np.searchsorted(run, wanted), end - start - 1)] == wanted
+        for term, column in enumerate(columns):
+            if len(column.rows):   # the term's rows are ascending: look each wanted row up
+                run = column.rows
+                held[:, term] = run[np.minimum(np.searchsorted(run, wanted), len(run) - 1)] == wanted
         return np.array([sum(w for w, h in zip(weights, row) if h) for row in held]) / weights.sum()
 
     def idf(self, folded_terms: Sequence[str]) -> np.ndarray:
         """BM25's idf of folded terms over the live rows (a term no live row holds: the highest)."""
         statistics = self._fields["folded"]
-        return statistics.idf(statistics.postings(folded_terms).counts)
+        return statistics.idf([len(statistics.column(term).rows) for term in folded_terms])
 
     def search(self, query: str, k: int = 10, mask: np.ndarray | None = None) -> list[IndexHit]:
         """The k best rows for `query` that match it at all (and pass `mask`), best first."""
