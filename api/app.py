@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from api.admin import Admin
 from api.errors import install_error_handlers
 from api.library import Library
+from api.responses import FastJSONResponse
 from api.routers import admin, entities, reports, search, sparql
 from api.security import BodySizeLimit, ConfiguredCORS, SecurityHeaders
 from api.services import Services
@@ -52,6 +53,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app; with `settings`, those instead of the environment's."""
     app = FastAPI(title="plangraph", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  default_response_class=FastJSONResponse,
                   description="Knowledge graph and search over Vietnamese government planning documents. "
                               "Every error is JSON {error, message} with a 4xx status.")
     app.state.settings = settings if settings is not None else get_settings()

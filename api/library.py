@@ -26,7 +26,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterator
+from typing import Callable, Iterator, TypeVar
 
 import networkx as nx
 
@@ -44,6 +44,7 @@ from search.units import Unit
 RECHECK_S = 1.0        # how often the manifest is re-read for changes made by another process
 MEMO_ENTRIES = 4096    # answers kept per snapshot (entity pages, lists); past that the memo starts afresh
 log = logging.getLogger("plangraph.api")
+T = TypeVar("T")
 # names folded once for all snapshots (a snapshot indexes every node's names: 50k at 100k units)
 _folded = lru_cache(maxsize=1 << 18)(fold)
 
@@ -96,7 +97,7 @@ class Snapshot:
     def doc_of_source(self, source: str) -> str | None:
         return self._doc_of_source.get(source)
 
-    def memo(self, key: tuple, compute: Callable[[], dict]) -> dict:
+    def memo(self, key: tuple, compute: Callable[[], T]) -> T:
         """An answer computed once in this state (the state never changes: a change makes a new snapshot)."""
         if key not in self._memo:
             if len(self._memo) >= MEMO_ENTRIES:

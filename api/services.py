@@ -10,6 +10,7 @@ from api import pages
 from api.admin import Admin
 from api.errors import NotFound
 from api.library import Library, Snapshot
+from api.responses import json_bytes
 from api.settings import Settings
 from api.sparql import SparqlService
 
@@ -32,11 +33,11 @@ class Services:
     def snapshot(self) -> Snapshot:
         return self.library.snapshot()
 
-    def page(self, kind: str, iri: str) -> dict:
-        """The JSON answer of an entity page (computed once per store state); kinds without a page of their
-        own get the generic one."""
+    def page_body(self, kind: str, iri: str) -> bytes:
+        """The JSON of an entity page, encoded once per store state (a warm page is then sent as it is); kinds
+        without a page of their own get the generic one."""
         snap = self.snapshot()
-        return snap.memo(("page", kind, iri), lambda: self._page(snap, kind, iri))
+        return snap.memo(("page", kind, iri), lambda: json_bytes(self._page(snap, kind, iri)))
 
     def _page(self, snap: Snapshot, kind: str, iri: str) -> dict:
         if kind == "legal":

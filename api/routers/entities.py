@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from api import links
 from api.errors import ERROR_RESPONSES, NotAcceptable
 from api.negotiate import ENTITY_TYPES, FORMAT_NAMES, HTML, JSON, preferred
 from api.pages import document_list, document_page
+from api.responses import FastJSONResponse
 from api.services import ServicesDep, Services
 
 router = APIRouter(tags=["entities"], responses=ERROR_RESPONSES)
@@ -38,7 +39,7 @@ def negotiated(services: Services, request: Request, format: str | None, kind: s
     chosen = media_type(request, format)
     iri = links.iri_of(kind, identifier)
     if chosen == JSON:
-        return _varied(JSONResponse(services.page(kind, iri)))
+        return _varied(Response(services.page_body(kind, iri), media_type=JSON))
     return _other(services, chosen, iri)
 
 
@@ -92,7 +93,7 @@ def document(services: ServicesDep, request: Request, doc_id: str, format: Forma
     chosen = media_type(request, format)
     iri = links.iri_of("doc", doc_id)
     if chosen == JSON:
-        return _varied(JSONResponse(document_page(services.snapshot(), doc_id, start, end)))
+        return _varied(FastJSONResponse(document_page(services.snapshot(), doc_id, start, end)))
     return _other(services, chosen, iri)
 
 

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse
 
 from api.errors import ERROR_RESPONSES, Unprocessable
+from api.responses import FastJSONResponse
 from api.searching import search_answer, suggest_answer
 from api.services import ServicesDep
 from api.settings import Settings, app_settings
@@ -58,11 +58,11 @@ def search_params(settings: Annotated[Settings, Depends(app_settings)], q: Text,
 
 
 @router.get("/search", summary="Search the documents' units (passages, tasks, targets, sections)",
-            response_class=JSONResponse)
-def search(services: ServicesDep, params: Annotated[SearchParams, Depends(search_params)]) -> JSONResponse:
+            response_class=FastJSONResponse)
+def search(services: ServicesDep, params: Annotated[SearchParams, Depends(search_params)]) -> FastJSONResponse:
     # the answer is plain JSON already: handed to the response as it is, not walked again by jsonable_encoder
     # (4 ms of a 20 ms search at 100k units)
-    return JSONResponse(search_answer(services.snapshot(), params.q, params.k, params.offset, params.filters))
+    return FastJSONResponse(search_answer(services.snapshot(), params.q, params.k, params.offset, params.filters))
 
 
 @router.get("/suggest", summary="Entity names completing what was typed, tolerant of missing diacritics")

@@ -95,7 +95,7 @@ def test_an_unexpected_failure_answers_500_without_details(client, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("secret detail /etc/shadow")
 
-    monkeypatch.setattr(services, "page", broken)
+    monkeypatch.setattr(services, "page_body", broken)
     response = TestClient(client.app, raise_server_exceptions=False).get(NQ57)   # as a real client would see it
     assert response.status_code == 500 and response.json()["error"] == "internal_error"
     assert "secret" not in response.text and "Traceback" not in response.text
