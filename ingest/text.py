@@ -35,11 +35,30 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFC", decomposed)
 
 
+class _Unmarking(dict):
+    """A `str.translate` table, filled as characters are met: combining marks (category Mn) to nothing, đ to d,
+    any other character to itself. One C call per text instead of a Python test per character (fold was a
+    third of the duplicate finder's preparation)."""
+
+    def __missing__(self, code: int) -> int | str | None:
+        character = chr(code)
+        value = "d" if character == "đ" else "D" if character == "Đ" else (
+            None if unicodedata.category(character) == "Mn" else code)
+        self[code] = value
+        return value
+
+
+_UNMARKING = _Unmarking()
+
+
+def strip_marks(text: str) -> str:
+    """Diacritics off (đ -> d), case and spacing kept: "TĐC" -> "TDC"."""
+    return unicodedata.normalize("NFD", text).translate(_UNMARKING)
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics (đ -> d), white space collapsed: the key for tolerant matching."""
-    decomposed = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return re.sub(r"\s+", " ", stripped).strip().lower()
+    return re.sub(r"\s+", " ", strip_marks(text)).strip().lower()
 
 
 def fold_keep_length(text: str) -> str:

@@ -15,13 +15,12 @@ sibling short forms ("KH&CN" -> "khoa học và công nghệ", "khcn", "kh-cn");
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from ingest.text import fold, normalise
+from ingest.text import fold, normalise, strip_marks
 
 ALIAS_TABLE = Path(__file__).resolve().parents[1] / "ontology" / "abbreviations.tsv"
 
@@ -71,12 +70,6 @@ def has_diacritics(text: str) -> bool:
 @lru_cache(maxsize=4096)   # asked of every letter of every query: an alphabet's worth of answers
 def _marked(letter: str) -> bool:
     return fold(letter) != letter.lower()
-
-
-def strip_marks(text: str) -> str:
-    """Diacritics off, case kept: "TĐC" -> "TDC"."""
-    decomposed = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
 
 @dataclass(frozen=True)
