@@ -5,11 +5,12 @@
     .venv/bin/python bench/api_bench.py --store DIR --workers 2   # `plangraph serve --workers 2`
 
 The server runs in its own process (`plangraph serve`, one worker unless told), so that the clients' threads
-do not share its interpreter; the memory of its processes (workers and their SPARQL processes) is reported. Each client is a thread with its own httpx connection; the run is bounded
-by a request count and a time limit, whichever comes first, and only ever talks to 127.0.0.1. Queries are the
-shared evaluation queries (../shared/eval/queries.json), cycled; legal pages are every legal document of the
-store, cycled. Entity pages are computed once per store state and then served from memory; the first pass over
-them is reported separately as "cold".
+do not share its interpreter; the memory of its processes (workers and their SPARQL processes) is reported. Each
+client is a thread with its own httpx connection (kept alive, or a new one per request with
+`--fresh-connections`); the run is bounded by a request count and a time limit, whichever comes first, and only
+ever talks to 127.0.0.1. Queries are the shared evaluation queries (../shared/eval/queries.json), cycled; legal
+pages are every legal document of the store, cycled. Entity pages are computed once per store state and then
+served from memory; the first pass over them is reported separately as "cold".
 """
 from __future__ import annotations
 
@@ -106,8 +107,9 @@ def legal_paths(base: str) -> list[str]:
     return [page_of(row["l"]["value"]) for row in answer["results"]["bindings"]]
 
 
-def load(base: str, paths: list[str], clients: int, requests: int, seconds: float) -> dict:
-    """`requests` GETs of `paths` (cycled) from `clients` threads, stopped at `seconds` if not done."""
+def load(base: str, paths: list[str], clients: int, requests: int, seconds: float, fresh: bool = False) -> dict:
+    """`requests` GETs of `paths` (cycled) from `clients` threads, stopped at `seconds` if not done; with `fresh`,
+    each on a new connection."""
     latencies: list[float] = []
     failures = 0
     counter = iter(range(requests))
@@ -116,7 +118,8 @@ def load(base: str, paths: list[str], clients: int, requests: int, seconds: floa
 
     def client() -> None:
         nonlocal failures
-        with httpx.Client(base_url=base, timeout=30, headers={"Accept": "application/json"}) as http:
+        headers = {"Accept": "application/json", **({"Connection": "close"} if fresh else {})}
+        with httpx.Client(base_url=base, timeout=30, headers=headers) as http:
             while time.monotonic() < deadline:
                 with lock:
                     n = next(counter, None)
@@ -151,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=800, help="per endpoint")
     parser.add_argument("--seconds", type=float, default=60, help="time limit per endpoint")
     parser.add_argument("--workers", type=int, default=1, help="server processes (`plangraph serve --workers`)")
+    parser.add_argument("--fresh-connections", action="store_true",
+                        help="each request on a new connection, as from many browsers or through a balancer: a "
+                             "kept-alive connection stays with the worker that accepted it, so 8 can split 5 to 3")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="plangraph-bench-") as scratch:
         store = args.store or Path(scratch)
@@ -165,11 +171,14 @@ def main(argv: list[str] | None = None) -> int:
             ready_s = round(time.monotonic() - started, 1)
             wait_settled(server)   # the other workers answer once they have loaded the store too
             legal = legal_paths(base)
+            wait_settled(server)   # the SPARQL process the first query started has loaded the store
+            fresh = args.fresh_connections
             results = {"store": str(store), "clients": args.clients, "workers": args.workers,
+                       "fresh_connections": fresh,
                        "start_s": ready_s, "legal_pages": len(legal), "load_average": os.getloadavg(),
-                       "search": load(base, search_paths(), args.clients, args.requests, args.seconds),
-                       "legal_cold": load(base, legal, args.clients, len(legal), args.seconds),
-                       "legal": load(base, legal, args.clients, args.requests, args.seconds),
+                       "search": load(base, search_paths(), args.clients, args.requests, args.seconds, fresh),
+                       "legal_cold": load(base, legal, args.clients, len(legal), args.seconds, fresh),
+                       "legal": load(base, legal, args.clients, args.requests, args.seconds, fresh),
                        "memory_mib": memory_mib(server), "load_average_after": os.getloadavg()}
         finally:
             server.terminate()
