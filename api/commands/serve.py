@@ -18,7 +18,8 @@ from api.settings import Settings
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 # A request line this long still reaches the app, which refuses an over-long query with a 4xx and a reason;
-# past uvicorn's default (16 KiB) the connection would be dropped with no answer at all.
+# past uvicorn's default (16 KiB) the connection would be dropped with no answer at all. The limit is h11's, so the
+# parser is h11 even where httptools is installed (llhttp refuses a long request line itself, in plain text).
 MAX_REQUEST_HEAD_BYTES = 1024 * 1024
 # uvicorn's supervisor kills a worker that does not answer its ping in time (5 s by default). Workers holding
 # 107k units (3 GB each) on two busy cores were killed and restarted mid-run, dropping their clients' connections,
@@ -69,7 +70,7 @@ def check_address(host: str, port: int) -> None:
 def server_config(app, host: str, port: int):
     """How plangraph runs under uvicorn (the commands, the tests' live server and the benchmark alike)."""
     import uvicorn
-    return uvicorn.Config(app, host=host, port=port, log_level="warning",
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", http="h11",
                           h11_max_incomplete_event_size=MAX_REQUEST_HEAD_BYTES)
 
 
@@ -114,7 +115,7 @@ def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> in
     indexing.join()
     os.environ["PLANGRAPH_STORE"] = str(settings.store)
     config = uvicorn.Config("api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                            log_level="warning", h11_max_incomplete_event_size=MAX_REQUEST_HEAD_BYTES,
+                            log_level="warning", http="h11", h11_max_incomplete_event_size=MAX_REQUEST_HEAD_BYTES,
                             timeout_worker_healthcheck=WORKER_SILENCE_S)
     listening = config.bind_socket()
     listening.listen(config.backlog)   # connections wait from now on, until a worker has loaded the store
