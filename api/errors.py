@@ -10,10 +10,10 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.responses import FastJSONResponse
 from graph.store import StoreLockedError
 from ingest.errors import PlangraphError, ReadError
 
@@ -78,8 +78,8 @@ class Busy(ApiError):
     status, code = 429, "busy"
 
 
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> FastJSONResponse:
+    return FastJSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
 
 
 def _plangraph_status(error: PlangraphError) -> ApiError:
@@ -104,20 +104,20 @@ def _validation_message(error: RequestValidationError) -> str:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def api_error(_request: Request, error: ApiError) -> JSONResponse:
+    async def api_error(_request: Request, error: ApiError) -> FastJSONResponse:
         return error_response(error.status, error.code, error.message, error.headers)
 
     @app.exception_handler(PlangraphError)
-    async def plangraph_error(_request: Request, error: PlangraphError) -> JSONResponse:
+    async def plangraph_error(_request: Request, error: PlangraphError) -> FastJSONResponse:
         mapped = _plangraph_status(error)
         return error_response(mapped.status, mapped.code, mapped.message, mapped.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+    async def invalid_request(_request: Request, error: RequestValidationError) -> FastJSONResponse:
         return error_response(422, "invalid_parameter", _validation_message(error))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: StarletteHTTPException) -> FastJSONResponse:
         # routing's and Starlette's own refusals (unknown path, wrong method, malformed form), in our shape
         message = {404: f"nothing at {request.url.path[:200]}; the routes are listed in /openapi.json",
                    405: f"{request.method} is not allowed on {request.url.path[:200]}"}.get(error.status_code)
@@ -127,6 +127,6 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(error.status_code, code, message, getattr(error, "headers", None))
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+    async def unexpected(request: Request, error: Exception) -> FastJSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return error_response(500, "internal_error", "the server failed to answer; the failure has been logged")

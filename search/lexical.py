@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Literal, NamedTuple, Sequence
@@ -65,11 +65,6 @@ class TermMatrix:
     rows: np.ndarray           # entry -> row
     freqs: np.ndarray          # entry -> how often the term occurs in the row
     lengths: np.ndarray        # row -> number of terms (repeats counted, as bm25s counts them)
-    # column -> its number of entries, and one more column of none, at len(vocab), for a term never seen
-    sizes: np.ndarray = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "sizes", np.append(np.diff(self.indptr), 0))
 
     @classmethod
     def of(cls, corpus: Sequence[Sequence[str]]) -> "TermMatrix":
@@ -120,20 +115,13 @@ class TermMatrix:
     def count(self) -> int:
         return len(self.lengths)
 
-    def postings(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The rows holding each of `terms` and the term's frequency in each, term after term (rows ascending
-        within a term), and each term's number of rows (0 for a term the segment never saw).
-
-        The columns' bounds are looked up for all the terms at once; the entries are copied as slices, which at
-        a hundred thousand rows (columns of thousands of entries) costs less than gathering them by index.
-        """
-        unseen = len(self.vocab)   # indptr[unseen] is the end of the last column, and sizes[unseen] is 0
-        columns = np.array([self.vocab.get(term, unseen) for term in terms], dtype=np.int64)
-        counts = self.sizes[columns]
-        starts = self.indptr[columns]
-        bounds = list(zip(starts.tolist(), (starts + counts).tolist()))
-        return (np.concatenate([self.rows[:0], *(self.rows[start:end] for start, end in bounds)]),
-                np.concatenate([self.freqs[:0], *(self.freqs[start:end] for start, end in bounds)]), counts)
+    def entries(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """The rows holding `term` (ascending) and its frequency in each; none for a term never seen."""
+        column = self.vocab.get(term)
+        if column is None:
+            return self.rows[:0], self.freqs[:0]
+        start, end = int(self.indptr[column]), int(self.indptr[column + 1])
+        return self.rows[start:end], self.freqs[start:end]
 
     def write(self, directory: Path) -> None:
         directory.mkdir(parents=True)
@@ -241,7 +229,7 @@ class _FieldStatistics:
     def _segment_column(matrix: TermMatrix, base: int, position: np.ndarray | None,
                         term: str) -> tuple[np.ndarray, np.ndarray]:
         """The entries of `term` in one segment, on its live rows, numbered over all segments."""
-        rows, freqs, _counts = matrix.postings([term])
+        rows, freqs = matrix.entries(term)
         if position is None:
             return rows.astype(np.int64) + base, freqs
         rows = position[rows]
@@ -341,11 +329,6 @@ class LexicalIndex:
                 run = column.rows
                 held[:, term] = run[np.minimum(np.searchsorted(run, wanted), len(run) - 1)] == wanted
         return np.array([sum(w for w, h in zip(weights, row) if h) for row in held]) / weights.sum()
-
-    def idf(self, folded_terms: Sequence[str]) -> np.ndarray:
-        """BM25's idf of folded terms over the live rows (a term no live row holds: the highest)."""
-        statistics = self._fields["folded"]
-        return statistics.idf([len(statistics.column(term).rows) for term in folded_terms])
 
     def search(self, query: str, k: int = 10, mask: np.ndarray | None = None) -> list[IndexHit]:
         """The k best rows for `query` that match it at all (and pass `mask`), best first."""
