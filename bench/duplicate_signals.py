@@ -27,8 +27,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from score import match_items  # noqa: E402  (../shared/eval/score.py)
 
-from graph.duplicates import (CROSS_DOC_LEXICAL_WITH_MEANING, CROSS_DOC_MEANING,  # noqa: E402
-                              DuplicateFinder, _cosine)
+from graph.duplicates import CROSS_DOC_LEXICAL_WITH_MEANING, CROSS_DOC_MEANING, DuplicateFinder  # noqa: E402
 from ingest.pipeline import extract  # noqa: E402
 from ingest.readers import read  # noqa: E402
 
@@ -58,29 +57,32 @@ def _gold_ids(finder: DuplicateFinder, gold: dict[str, dict]) -> list[str | None
     return ids
 
 
+def _passes(meaning: float, wording: float) -> bool:
+    return meaning >= CROSS_DOC_MEANING and wording >= CROSS_DOC_LEXICAL_WITH_MEANING
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--negatives", type=int, default=10, help="strongest non-gold pairs to list")
     args = parser.parse_args()
     gold = _gold()
     finder = DuplicateFinder([extract(read(SHARED / "corpus" / name)) for name in sorted(gold)])
+    if finder.embedder is None:
+        sys.exit("duplicate_signals: the meaning signal needs the embedder (PLANGRAPH_DUPLICATES_EMBEDDER is 'none')")
     ids, wanted = _gold_ids(finder, gold), _gold_pairs(gold)
     scored = []     # (meaning, wording, is gold, id, id)
     for i in range(len(finder.items)):
         for j in range(i + 1, len(finder.items)):
-            a, b = finder.items[i], finder.items[j]
-            if a.source == b.source or ids[i] is None or ids[j] is None:
+            if finder.items[i].source == finder.items[j].source or ids[i] is None or ids[j] is None:
                 continue
             pair = tuple(sorted((ids[i], ids[j])))
-            scored.append((float(finder._vectors[i] @ finder._vectors[j]), _cosine(a.terms, b.terms),
-                           pair in wanted, *pair))
-    passes = lambda m, w: m >= CROSS_DOC_MEANING and w >= CROSS_DOC_LEXICAL_WITH_MEANING
+            scored.append((finder.meaning(i, j), finder.wording(i, j), pair in wanted, *pair))
     print(f"thresholds: meaning >= {CROSS_DOC_MEANING}, wording >= {CROSS_DOC_LEXICAL_WITH_MEANING}")
     print("gold cross-document pairs (meaning, wording, beaten by N non-gold pairs on both):")
     negatives = [s for s in scored if not s[2]]
     for m, w, _g, a, b in sorted((s for s in scored if s[2]), reverse=True):
         beaten = sum(1 for nm, nw, *_ in negatives if nm >= m and nw >= w)
-        print(f"  {'passes' if passes(m, w) else 'below '} {m:.3f} {w:.3f} {beaten:5d}  {a} ~ {b}")
+        print(f"  {'passes' if _passes(m, w) else 'below '} {m:.3f} {w:.3f} {beaten:5d}  {a} ~ {b}")
     print(f"strongest non-gold pairs by meaning ({len(negatives)} in all):")
     for m, w, _g, a, b in sorted(negatives, reverse=True)[:args.negatives]:
         print(f"  {m:.3f} {w:.3f}  {a} ~ {b}")

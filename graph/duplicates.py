@@ -314,10 +314,19 @@ class DuplicateFinder:
         vectors = np.asarray(self.embedder.embed_passages([it.task.text for it in self.items]), dtype=np.float32)
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
 
+    # --- the two signals ------------------------------------------------------------------------------
+    def wording(self, i: int, j: int) -> float:
+        """TF-IDF cosine of tasks `i` and `j` (positions in `items`)."""
+        return _cosine(self.items[i].terms, self.items[j].terms)
+
+    def meaning(self, i: int, j: int) -> float | None:
+        """Embedding cosine of tasks `i` and `j`; None without an embedder."""
+        return None if self._vectors is None else float(self._vectors[i] @ self._vectors[j])
+
     # --- judging -------------------------------------------------------------------------------------
     def _judge(self, i: int, j: int) -> _Pair | None:
         a, b = self.items[i], self.items[j]
-        wording = _cosine(a.terms, b.terms)
+        wording = self.wording(i, j)
         if a.source == b.source:
             return self._judge_same_document(i, j, wording)
         return self._judge_across(i, j, wording)
@@ -382,7 +391,7 @@ class DuplicateFinder:
     def _worded_pair(self, i: int, j: int, kind: str, what: str) -> _Pair:
         """A pair a structure found, scored by its wording."""
         a, b = self.items[i].task, self.items[j].task
-        wording = _cosine(self.items[i].terms, self.items[j].terms)
+        wording = self.wording(i, j)
         return _Pair(i, j, kind, wording, _reason(a, b, wording, None, what))
 
     def _heading_pairs(self, source: str) -> list[_Pair]:
@@ -405,7 +414,7 @@ class DuplicateFinder:
 
     def _heading_pair(self, i: int, j: int, section: str, shared: float) -> _Pair:
         a, b = self.items[i].task, self.items[j].task
-        wording = _cosine(self.items[i].terms, self.items[j].terms)
+        wording = self.wording(i, j)
         return _Pair(i, j, "overlap", shared,
                      _reason(a, b, wording, None, f"a general row restating the section {section!r}, and one of its rows"))
 
@@ -432,7 +441,7 @@ class DuplicateFinder:
 
     def _joint_pair(self, i: int, j: int) -> _Pair | None:
         a, b = self.items[i].task, self.items[j].task
-        wording = _cosine(self.items[i].terms, self.items[j].terms)
+        wording = self.wording(i, j)
         if wording < JOINT_LEXICAL or _years_differ(a.text, b.text):
             return None
         return _Pair(i, j, "overlap", wording,
@@ -506,12 +515,12 @@ class DuplicateFinder:
 
     def _judge_across(self, i: int, j: int, wording: float) -> _Pair | None:
         a, b = self.items[i].task, self.items[j].task
-        if self._vectors is None:
+        meaning = self.meaning(i, j)
+        if meaning is None:
             if wording < CROSS_DOC_LEXICAL:
                 return None
             return _Pair(i, j, "similar", wording,
                          _reason(a, b, wording, None, "same substance in another document (wording only)"))
-        meaning = float(self._vectors[i] @ self._vectors[j])
         if wording < CROSS_DOC_LEXICAL_WITH_MEANING or meaning < CROSS_DOC_MEANING:
             return None
         return _Pair(i, j, "similar", (wording + meaning) / 2,
