@@ -130,8 +130,8 @@ class SecurityHeaders:
 _bearer = HTTPBearer(auto_error=False, description="the admin token of the configuration (PLANGRAPH_ADMIN_TOKEN)")
 
 
-def require_admin(settings: Annotated[Settings, Depends(app_settings)],
-                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
+async def require_admin(settings: Annotated[Settings, Depends(app_settings)],
+                        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
     """The admin token, sent as `Authorization: Bearer <token>`, compared in constant time."""
     if not settings.admin_enabled:
         raise Forbidden("the admin endpoints are disabled: set PLANGRAPH_ADMIN_TOKEN to enable them")

@@ -59,7 +59,8 @@ class Services:
         return result.body
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
+    # async: a plain attribute read, not worth a hop through the threadpool on every request
     return request.app.state.services
 
 

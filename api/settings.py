@@ -100,6 +100,6 @@ def get_settings() -> Settings:
     return Settings.from_env()
 
 
-def app_settings(request: Request) -> Settings:
+async def app_settings(request: Request) -> Settings:
     """The settings of the app serving the request (a route's dependency)."""
     return request.app.state.settings

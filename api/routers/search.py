@@ -37,7 +37,7 @@ def _checked_text(text: str, settings: Settings) -> str:
     return text
 
 
-def search_params(settings: Annotated[Settings, Depends(app_settings)], q: Text,
+async def search_params(settings: Annotated[Settings, Depends(app_settings)], q: Text,
                   k: Annotated[int, Query(ge=1, le=1000, description="page size (at most 50 by default)")] = 10,
                   offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
                   province: FilterValues = None, doc_type: FilterValues = None, kind: FilterValues = None,
