@@ -3,9 +3,12 @@ leaves the previous snapshot's graph as it was, and its questions answer from it
 disk moves on."""
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 
-from api.library import build_snapshot
+from api.library import Library, build_snapshot
 from graph import questions
 from graph.duplicates import DuplicateFinder
 from graph.iri import graph_iri
@@ -72,3 +75,18 @@ def test_the_duplicate_finder_of_a_new_snapshot_prepares_only_the_changed_docume
     extractions = [Store(tmp_path).extraction(doc_id) for doc_id in second.entries]
     assert finder.groups() == DuplicateFinder(extractions, None).groups()
     assert second.state.duplicate_finder(False) is finder
+
+
+def test_a_served_snapshot_is_out_of_the_collectors_walk_and_a_replaced_one_is_freed(corpus_paths, tmp_path):
+    # frozen (gc.freeze), a snapshot's millions of objects are not walked by every full collection; that is
+    # safe only because a replaced snapshot holds no reference cycles and reference counting frees it
+    library = Library(ingest_into(tmp_path, corpus_paths[:2]), "")
+    served = library.snapshot()
+    assert served.entries and gc.get_freeze_count() > 0
+    tracked = {id(o) for o in gc.get_objects()}
+    assert id(served) not in tracked and id(served.entries) not in tracked
+    ingest_into(tmp_path, corpus_paths[2:3])
+    replaced = weakref.ref(served)
+    del served
+    assert len(library.refresh().entries) == 3
+    assert replaced() is None
