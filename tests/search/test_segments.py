@@ -143,12 +143,15 @@ def test_segments_one_segment_scores_as_bm25s(corpus):
     index.index(texts)
     reference = bm25s.BM25(k1=index.config.k1, b=index.config.b)
     reference.index([list(text_terms(t, expand=False).folded) for t in texts], show_progress=False)
-    for query in ("chuyen giao cong nghe nam 2024", "kiem tra tien do nhiem vu"):
+    held = [set(text_terms(t, expand=False).folded) for t in texts]
+    for query in ("chuyen giao cong nghe nam 2024", "kiem tra tien do nhiem vu", "nhiem vu cua tinh"):
         terms = list(dict.fromkeys(text_terms(query, expand=False).folded))
         assert list(index.query_terms(query).folded) == terms   # no abbreviation to expand: BM25 alone
         expected = reference.get_scores([t for t in terms if t in reference.vocab_dict])
         # unmarked, so the folded field alone at weight 1; float32 in bm25s, float64 here
         np.testing.assert_allclose(index.field_scores(query).combined, expected, rtol=1e-5, atol=1e-6)
+    # the last query's commonest term is on a third of the rows or more: scored from a dense column
+    assert max(sum(term in h for h in held) for term in terms) * 3 >= len(texts)
 
 
 def test_segments_save_and_load_keep_every_answer(by_document, grown_hybrid, grown_hybrid_answers, queries,
