@@ -38,12 +38,12 @@ def _checked_text(text: str, settings: Settings) -> str:
 
 
 async def search_params(settings: Annotated[Settings, Depends(app_settings)], q: Text,
-                  k: Annotated[int, Query(ge=1, le=1000, description="page size (at most 50 by default)")] = 10,
-                  offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-                  province: FilterValues = None, doc_type: FilterValues = None, kind: FilterValues = None,
-                  year: FilterValues = None, source: FilterValues = None, lead: FilterValues = None,
-                  cooperating: FilterValues = None, directed_by: FilterValues = None,
-                  agency: FilterValues = None) -> SearchParams:
+                        k: Annotated[int, Query(ge=1, le=1000, description="page size (at most 50 by default)")] = 10,
+                        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+                        province: FilterValues = None, doc_type: FilterValues = None, kind: FilterValues = None,
+                        year: FilterValues = None, source: FilterValues = None, lead: FilterValues = None,
+                        cooperating: FilterValues = None, directed_by: FilterValues = None,
+                        agency: FilterValues = None) -> SearchParams:
     if k > settings.max_page_size:
         raise Unprocessable(f"k={k} is over the page size limit of {settings.max_page_size}")
     if offset > settings.max_offset:
