@@ -9,7 +9,7 @@ a change made by another process (`plangraph ingest` on the same store) is notic
 new snapshot is built by one request while the others go on reading the old one.
 
 The graph is not re-read either: each document's part of the question graph is read from its own graph file
-once (graph.questions.graph_part) and a snapshot combines the parts of its documents into a new QuestionGraph,
+once (graph.parts.graph_part) and a snapshot combines the parts of its documents into a new QuestionGraph,
 so an older snapshot's graph stays as it was. Questions asked by the pages go to the snapshot's `state`
 (graph.questions.HeldState), never to the store on disk: a page answers from the snapshot it was asked of, and
 its duplicate finder is built from the documents' prepared tasks, kept per document across snapshots.
@@ -34,7 +34,8 @@ import networkx as nx
 
 from api.search_adapter import open_engine
 from graph.iri import graph_iri
-from graph.questions import HeldState, QuestionGraph, combine_parts, forget_parts, graph_part
+from graph.parts import QuestionGraph, combine_parts, graph_part
+from graph.questions import HeldState, forget_parts
 from graph.store import ManifestEntry, Store, StoreError
 from ingest.document import SourceDocument
 from ingest.model import Extraction, Task

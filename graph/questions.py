@@ -6,18 +6,19 @@ Every answer is a typed result with `to_dict()`; a name that fits several entiti
 candidates to choose from (pass a candidate's `key` back to pick it); a name that fits none raises
 `QuestionError`.
 
-The answers are computed over a NetworkX view of the store's RDF in `graph.view`'s schema (nodes with `kind` and
-`label`, edges keyed by relation with the named graphs stating them), so `graph.view.cited_by` and
-`collaboration` apply to it. Each document's part of the view is read from its own graph file by a few SPARQL
-queries (Oxigraph, where parsing every graph into rdflib takes minutes) and kept per graph file; the view of a
-store state combines its documents' parts, so a change re-reads only the documents that changed, and a question
-asked again of an unchanged store reuses the view. A `HeldState` (the HTTP service's snapshot) answers from the
-state it holds. Each question also exists as a parameterised query in `ontology/queries/*.rq` (`run_query`), and
-the tests hold the two answers equal.
+The answers are computed over the store's graph in `graph.view`'s schema (nodes with `kind` and `label`, edges
+keyed by relation with the named graphs stating them), read one of two ways with the same interface: a
+`HeldState` (the HTTP service's snapshot) holds it in memory as a NetworkX view combined from its documents'
+parts (`graph.parts`), so `graph.view.collaboration` applies to it; a `Store` on disk answers from its question
+index (`graph.question_index`, SQLite beside the manifest), brought up to the store's state first (only the
+documents that changed are read), so a question over a large store costs indexed lookups, not minutes of loading
+and gigabytes of view. Each question also exists as a parameterised query in `ontology/queries/*.rq`
+(`run_query`), and the tests hold the answers equal.
 """
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -26,14 +27,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
-import networkx as nx
-import pyoxigraph
-
 from graph import iri
 from graph.duplicates import DuplicateFinder, DuplicateGroup, PreparedDocument, prepare
-from graph.serialize import PREFIXES
+from graph.parts import Citation, QuestionGraph, without_place
+from graph.parts import forget_parts as _forget_graph_parts
+from graph.question_index import IndexedGraph, indexed_graph
 from graph.store import ManifestEntry, Store, StoreError
-from graph.view import CITING, KINDS, RELATIONS, ROLE_NAMES, collaboration
+from graph.view import CITING
 from ingest.agencies import province_of, provinces
 from ingest.citations import find_reference, symbol_type
 from ingest.document import SourceDocument, Span
@@ -41,13 +41,10 @@ from ingest.errors import PlangraphError
 from ingest.keys import agency_key
 from ingest.model import DocumentMeta, Extraction, Programme, Task
 from ingest.text import fold
-from ontology.terms import DCTERMS, ELI, ID, ORG, PG, PROV, SCHEMA, SKOS
+from ontology.terms import ID
 
 ROLES = ("lead", "cooperating", "recipient", "directed_by")
 RELATION_OF_EDGE = {"based_on": "basis", "applies": "applies", "amends": "amends"}   # "cites": task or mention
-_SENTENCE_END = re.compile(r"(?<=[.;!?:])\s+(?=[\"“(\-–+•]?[A-ZĐÀ-Ỹ0-9])|\n")
-_MAX_SENTENCE = 400
-_NUMBER = re.compile(r"\d+[a-zđ]?")   # the number a symbol starts with
 _YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)(?![\d/-])")
 _READ_ATTEMPTS = 3   # a reader racing a writer's cleanup re-reads the manifest this many times
 
@@ -269,86 +266,6 @@ class LintReport:
         return {"anomalies": [asdict(i) for i in self.items]}
 
 
-# ------------------------------------------------------------------------------------------------ the view
-@dataclass
-class _Citation:
-    citer: str
-    cited: str
-    relation: str
-    graph: str
-    start: int
-    end: int
-
-
-@dataclass
-class QuestionGraph:
-    """The store's graph as the questions read it, built once per store state."""
-    view: nx.MultiDiGraph
-    documents: dict[str, dict]             # document IRI -> doc_id, source, title, province
-    tasks: dict[str, dict]                 # task/target IRI -> doc IRI, id, text, period, section, start, end
-    legal: dict[str, dict]                 # legal IRI -> type, symbol, aliases, issuers
-    agencies: dict[str, dict]              # agency IRI -> name, aliases, province, parent
-    people: dict[str, dict]                # person IRI -> name, aliases, titles
-    citations: dict[tuple[str, str], list[_Citation]]       # (citer, cited) -> its qualified citations
-    mentions: dict[tuple[str, str], list[tuple[int, int]]]   # (legal IRI, graph) -> spans citing it there
-    graph_doc: dict[str, str]              # named graph IRI -> document IRI
-    _collaboration: nx.Graph | None = None
-    _agency_keys: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None
-    _texts: dict[str, SourceDocument] = field(default_factory=dict)
-    _realized: dict[str, set[str]] = field(default_factory=dict)
-    _by_number: dict[str, list[str]] | None = None
-
-    def legal_by_number(self, number: str) -> list[str]:
-        """The legal nodes whose symbol starts with `number` ("57" -> 57-NQ/TW, 57/2024/NĐ-CP, ...)."""
-        if self._by_number is None:
-            index: dict[str, list[str]] = defaultdict(list)
-            for node, entry in self.legal.items():
-                leading = {m.group(0) for symbol in entry["symbols"] if (m := _NUMBER.match(fold(symbol)))}
-                for value in leading:
-                    index[value].append(node)
-            self._by_number = dict(index)
-        return self._by_number.get(fold(number), [])
-
-    def realizations(self, node: str) -> set[str]:
-        """The documents a legal node is the number of, or the legal node a document's number is (memoised:
-        a much-cited node has thousands of in-edges to look through)."""
-        if node not in self._realized:
-            ahead = {t for _s, t, rel in self.view.out_edges(node, keys=True) if rel == "realizes"}
-            behind = {s for s, _t, rel in self.view.in_edges(node, keys=True) if rel == "realizes"}
-            self._realized[node] = ahead | behind
-        return self._realized[node]
-
-    def source_document(self, store: StoreLike, doc_id: str) -> SourceDocument:
-        """The stored SourceDocument (read once: the sentences of citations are cut from it)."""
-        if doc_id not in self._texts:
-            self._texts[doc_id] = store.document(doc_id)
-        return self._texts[doc_id]
-
-    def agency_keys(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-        """(canonical name key -> agencies, key of any name or alias without parent and province -> agencies)."""
-        if self._agency_keys is None:
-            exact: dict[str, set[str]] = defaultdict(set)
-            loose: dict[str, set[str]] = defaultdict(set)
-            for node, entry in self.agencies.items():
-                for name in entry["names"]:
-                    exact[agency_key(name)].add(node)
-                for form in entry["names"] | entry["aliases"]:
-                    loose[agency_key(_without_place(form))].add(node)
-            self._agency_keys = dict(exact), dict(loose)
-        return self._agency_keys
-
-    def collaboration(self) -> nx.Graph:
-        if self._collaboration is None:
-            self._collaboration = collaboration(self.view)
-        return self._collaboration
-
-    def label(self, node: str) -> str:
-        return self.view.nodes[node].get("label", node) if node in self.view else node
-
-    def kind(self, node: str) -> str | None:
-        return self.view.nodes[node].get("kind") if node in self.view else None
-
-
 class HeldState:
     """One state of a store held in memory (the HTTP service's snapshot): questions asked of it answer from that
     state alone while the store on disk moves on. It reads like a `Store` (path, documents(), entry(),
@@ -394,62 +311,18 @@ class HeldState:
 StoreLike = Store | HeldState
 
 
-# ------------------------------------------------------------------------------------------------ loading
-# Each document's graph is read alone (its N-Quads file, into a small in-memory Oxigraph store: some 15 ms a
-# document) and what it adds to the view is kept per graph file; a store state's view combines the parts of its
-# documents, so a change re-reads only the documents that changed. The parts keep what the queries over the
-# union of the graphs would join across documents (a node typed in one graph and named in another) apart, and
-# the combination joins them: the view is the one those queries gave.
-_LABELS = tuple(str(p) for p in (DCTERMS.identifier, DCTERMS.title, ELI.id_local, SKOS.prefLabel))   # last wins
-_CLASSES = tuple(str(c) for c, _kind in KINDS) + (str(SKOS.Concept),)
-_VALUES = _LABELS + tuple(str(p) for p in (SKOS.altLabel, PG.province, ELI.type_document, ELI.passed_by,
-                                           ORG.subOrganizationOf, SCHEMA.jobTitle))
-_RELATIONS = {str(p): name for p, name in RELATIONS.items()}
-_ROLES = {str(r): name for r, name in ROLE_NAMES.items()}
-_PART_QUERIES = {
-    "types": "SELECT DISTINCT ?s ?class WHERE { ?s a ?class VALUES ?class { %s } }"
-             % " ".join(f"<{c}>" for c in _CLASSES),
-    "statements": "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o VALUES ?p { %s } }"
-                  % " ".join(f"<{p}>" for p in {*_VALUES, *_RELATIONS}),
-    "roles": """SELECT DISTINCT ?owner ?agent ?role WHERE {
-        ?owner prov:qualifiedAssociation ?a . ?a prov:agent ?agent ; prov:hadRole ?role }""",
-    "tasks": """SELECT ?t ?doc ?id ?text ?period ?section ?start ?end WHERE {
-        { ?t p-plan:isStepOfPlan ?doc } UNION { ?t pg:targetOf ?doc }
-        ?t dcterms:identifier ?id ; dcterms:description ?text ; prov:wasDerivedFrom ?m .
-        ?m pg:start ?start ; pg:end ?end .
-        OPTIONAL { ?t pg:period ?period } OPTIONAL { ?t pg:section ?section } }""",
-    "citations": """SELECT ?citer ?cited ?relation ?start ?end WHERE {
-        ?citer pg:qualifiedCitation ?c . ?c pg:citedResource ?cited ; pg:relation ?relation ;
-        prov:wasDerivedFrom ?m . ?m pg:start ?start ; pg:end ?end }""",
-    "mentions": """SELECT ?l ?start ?end WHERE { ?l a eli:LegalResource ;
-        prov:wasDerivedFrom ?m . ?m a pg:Mention ; pg:start ?start ; pg:end ?end }""",
-}
-
-
-@dataclass(frozen=True)
-class GraphPart:
-    """What one document's graph adds to the view, read from that graph alone."""
-    doc_id: str
-    source: str
-    graph: str                                         # its named graph's IRI
-    types: dict[str, dict[str, None]]                  # class -> nodes typed so here (in the order read)
-    values: dict[str, dict[str, set[str]]]             # predicate -> node -> the values stated here
-    edges: list[tuple[str, str, str]]                  # (source, target, relation), role associations included
-    tasks: dict[str, dict]
-    citations: list[_Citation]
-    mentions: dict[str, list[tuple[int, int]]]         # legal IRI -> spans citing it here
-
-
-_PARTS: dict[tuple[str, str], GraphPart] = {}                              # (store, graph file) -> its part
-_VIEWS: dict[str, tuple[tuple[str, ...], QuestionGraph]] = {}              # store -> (graph files, view)
+# ------------------------------------------------------------------------------------------------ store states
+_VIEWS: dict[str, tuple[tuple[str, ...], IndexedGraph]] = {}              # store -> (graph files, its graph)
 _PREPARED: dict[tuple[str, str], PreparedDocument] = {}                    # (store, graph file) -> its tasks
 _FINDERS: dict[tuple[str, bool], tuple[tuple[str, ...], DuplicateFinder]] = {}
 _CACHES = threading.Lock()
+GraphLike = QuestionGraph | IndexedGraph
 
 
-def question_graph(store: StoreLike) -> QuestionGraph:
-    """The view of `store` in its current state (built on first use, then reused until the store changes: only
-    the documents that changed are read again); a held state's own view."""
+def question_graph(store: StoreLike) -> GraphLike:
+    """The graph the questions read: a held state's own in-memory view, or, for a store on disk, its question
+    index (`graph.question_index`) brought up to the store's current state (only the documents that changed are
+    read) and reused until the store changes."""
     if isinstance(store, HeldState):
         return store.graph
     for _attempt in range(_READ_ATTEMPTS):
@@ -460,170 +333,23 @@ def question_graph(store: StoreLike) -> QuestionGraph:
         if held is not None and held[0] == files:
             return held[1]
         try:
-            graph = combine_parts([graph_part(store, e) for e in entries])
+            graph = indexed_graph(store, entries)
         except FileNotFoundError:   # a writer switched and cleaned up between our reads: read again
             continue
-        forget_parts(store, entries)
+        except sqlite3.Error as error:
+            raise StoreError(f"the question index of the store at {store.path} cannot be written: {error}") from None
         _VIEWS[key] = (files, graph)
         return graph
     raise StoreError(f"the store at {store.path} kept changing while it was read; try again")
 
 
-def graph_part(store: Store, entry: ManifestEntry) -> GraphPart:
-    """The document's part of the view, read from its graph file once and kept until `forget_parts`
-    (FileNotFoundError: a writer has removed that version meanwhile)."""
-    key = (str(store.path.resolve()), entry.graph_file)
-    part = _PARTS.get(key)
-    if part is None:
-        part = _read_part(entry, (store.path / entry.graph_file).read_text(encoding="utf-8"))
-        with _CACHES:
-            _PARTS[key] = part
-    return part
-
-
 def forget_parts(store: Store, entries: Iterable[ManifestEntry]) -> None:
-    """Drop the kept parts and prepared tasks of `store`'s graph files other than those of `entries`."""
+    """Drop the kept graph parts and prepared tasks of `store`'s graph files other than those of `entries`."""
+    _forget_graph_parts(store, entries)
     root, kept = str(store.path.resolve()), {e.graph_file for e in entries}
     with _CACHES:
-        for cache in (_PARTS, _PREPARED):
-            for key in [k for k in cache if k[0] == root and k[1] not in kept]:
-                del cache[key]
-
-
-def _read_part(entry: ManifestEntry, nquads: str) -> GraphPart:
-    graph = pyoxigraph.Store()
-    graph.load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
-    rows = {name: _select(graph, sparql) for name, sparql in _PART_QUERIES.items()}
-    types: dict[str, dict[str, None]] = defaultdict(dict)
-    for row in rows["types"]:
-        types[row["class"]][row["s"]] = None
-    values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    edges = []
-    for row in rows["statements"]:
-        if row["p"] in _RELATIONS:
-            edges.append((row["s"], row["o"], _RELATIONS[row["p"]]))
-        if row["p"] in _VALUES:
-            values[row["p"]][row["s"]].add(row["o"])
-    edges += [(r["owner"], r["agent"], _ROLES[r["role"]]) for r in rows["roles"] if r["role"] in _ROLES]
-    tasks = {r["t"]: {"doc": r["doc"], "id": r["id"], "text": r["text"], "period": r.get("period"),
-                      "section": r.get("section"), "start": int(r["start"]), "end": int(r["end"])}
-             for r in rows["tasks"]}
-    name = str(iri.graph_iri(entry.doc_id))
-    citations = [_Citation(r["citer"], r["cited"], r["relation"], name, int(r["start"]), int(r["end"]))
-                 for r in rows["citations"]]
-    mentions: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for r in rows["mentions"]:
-        mentions[r["l"]].append((int(r["start"]), int(r["end"])))
-    return GraphPart(entry.doc_id, entry.source, name, dict(types), {p: dict(v) for p, v in values.items()},
-                     edges, tasks, citations, {legal: sorted(spans) for legal, spans in mentions.items()})
-
-
-def _select(graph: pyoxigraph.Store, sparql: str) -> list[dict[str, str]]:
-    solutions = graph.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
-    names = [variable.value for variable in solutions.variables]
-    return [{name: row[name].value for name in names if row[name] is not None} for row in solutions]
-
-
-def combine_parts(parts: list[GraphPart]) -> QuestionGraph:
-    """The view of the documents whose parts these are: nodes typed in any of them, each named by the least
-    value of the last label predicate any of them states; the edges between those nodes, with the graphs
-    stating each. A new QuestionGraph: the parts are only read, so a view another state still serves is safe."""
-    types: dict[str, dict[str, None]] = defaultdict(dict)
-    values: dict[str, dict[str, set[str]]] = defaultdict(dict)
-    stated: dict[tuple[str, str, str], set[str]] = {}   # edge -> the graphs stating it
-    for part in parts:
-        for rdf_class, nodes in part.types.items():
-            types[rdf_class].update(nodes)
-        for predicate, by_node in part.values.items():
-            _merge(values[predicate], by_node)
-        for edge in part.edges:
-            stated.setdefault(edge, set()).add(part.graph)
-    view = nx.MultiDiGraph()
-    for node, kind in _kinds(types).items():
-        label = next((min(values[p][node]) for p in reversed(_LABELS) if node in values[p]), None)
-        view.add_node(node, kind=kind, label=label or node.rsplit("/", 1)[-1])
-    view.add_edges_from((source, target, relation, {"relation": relation, "graphs": graphs})
-                        for (source, target, relation), graphs in stated.items() if source in view and target in view)
-    documents = _documents(parts, types, values)
-    agencies = _agencies(types, values)
-    citations: dict[tuple[str, str], list[_Citation]] = defaultdict(list)
-    for part in parts:
-        for citation in part.citations:
-            citations[(citation.citer, citation.cited)].append(citation)
-    return QuestionGraph(view, documents, {t: task for part in parts for t, task in part.tasks.items()},
-                         _legal(types, values, agencies), agencies, _people(types, values), dict(citations),
-                         {(legal, part.graph): spans for part in parts for legal, spans in part.mentions.items()},
-                         {str(iri.graph_iri(d["doc_id"])): node for node, d in documents.items()})
-
-
-def _kinds(types: dict[str, dict[str, None]]) -> dict[str, str]:
-    """node -> kind: the first of KINDS its classes name."""
-    kinds: dict[str, str] = {}
-    for rdf_class, kind in reversed(KINDS):
-        for node in types.get(str(rdf_class), {}):
-            kinds[node] = kind
-    return kinds
-
-
-def _merge(into: dict[str, set[str]], more: dict[str, set[str]]) -> None:
-    """Add another document's values: a node new here shares that document's set (no set is ever changed),
-    one stated before gets a new set holding both."""
-    both = {node: into[node] | more[node] for node in into.keys() & more.keys()}
-    into.update(more)
-    into.update(both)
-
-
-def _entities(types: dict, values: dict, rdf_class: str, fields: dict[str, tuple[str, ...]],
-              required: str) -> dict[str, dict[str, set[str]]]:
-    """node -> field -> values (of the field's predicates), for the nodes of `rdf_class` with a `required` value."""
-    out = {}
-    for node in types.get(rdf_class, {}):
-        entry = {name: set().union(*(values.get(p, {}).get(node, ()) for p in predicates))
-                 for name, predicates in fields.items()}
-        if entry[required]:
-            out[node] = entry
-    return out
-
-
-def _documents(parts: list[GraphPart], types: dict, values: dict) -> dict[str, dict]:
-    sources = {part.doc_id: part.source for part in parts}
-    out = {}
-    for node in types.get(str(PG.Document), {}):
-        doc_id = node.rsplit("/", 1)[-1]
-        if doc_id in sources:
-            titles, provinces = (values.get(str(p), {}).get(node) for p in (DCTERMS.title, PG.province))
-            out[node] = {"doc_id": doc_id, "source": sources[doc_id], "title": min(titles) if titles else None,
-                         "province": min(provinces) if provinces else None}
-    return out
-
-
-def _legal(types: dict, values: dict, agencies: dict[str, dict]) -> dict[str, dict]:
-    """Symbols, types and issuers of the legal resources, the type and issuer nodes given by their names."""
-    entries = _entities(types, values, str(ELI.LegalResource),
-                        {"symbols": (str(ELI.id_local), str(SKOS.altLabel)), "types": (str(ELI.type_document),),
-                         "issuers": (str(ELI.passed_by),)}, "symbols")
-    names = values.get(str(SKOS.prefLabel), {})
-    type_names = {c: min(names[c]) for c in types.get(str(SKOS.Concept), {}) if c in names}
-    for entry in entries.values():
-        entry["types"] = {type_names.get(t, t) for t in entry["types"]}
-        entry["issuers"] = {min(agencies[a]["names"]) if a in agencies else a for a in entry["issuers"]}
-    return entries
-
-
-def _agencies(types: dict, values: dict) -> dict[str, dict]:
-    entries = _entities(types, values, str(ORG.Organization),
-                        {"names": (str(SKOS.prefLabel),), "aliases": (str(SKOS.altLabel),),
-                         "provinces": (str(PG.province),), "parents": (str(ORG.subOrganizationOf),)}, "names")
-    for entry in entries.values():
-        entry["province"] = min(entry.pop("provinces"), default=None)
-        entry["parent"] = min(entry.pop("parents"), default=None)
-    return entries
-
-
-def _people(types: dict, values: dict) -> dict[str, dict]:
-    return _entities(types, values, str(PROV.Person), {"names": (str(SKOS.prefLabel),),
-                                                       "aliases": (str(SKOS.altLabel),),
-                                                       "titles": (str(SCHEMA.jobTitle),)}, "names")
+        for key in [k for k in _PREPARED if k[0] == root and k[1] not in kept]:
+            del _PREPARED[key]
 
 
 def _rows(endpoint: SparqlEndpoint, sparql: str) -> list[dict[str, str]]:
@@ -632,38 +358,11 @@ def _rows(endpoint: SparqlEndpoint, sparql: str) -> list[dict[str, str]]:
     return result
 
 
-# ------------------------------------------------------------------------------------------------ sentences
-def sentence_around(doc: SourceDocument, start: int, end: int) -> str:
-    """The sentence (or table cell) of `doc` that holds the span, on one line."""
-    low, high = _enclosing(doc, start, end)
-    text = doc.text
-    left = max([low] + [m.end() for m in _SENTENCE_END.finditer(text, low, start)])
-    right_match = _SENTENCE_END.search(text, end, high)
-    right = right_match.start() if right_match else high
-    if left < start - _MAX_SENTENCE:   # a run-on paragraph: cut at a word boundary near the limit
-        left = text.find(" ", start - _MAX_SENTENCE, start) + 1 or start - _MAX_SENTENCE
-    if right > end + _MAX_SENTENCE:
-        space = text.rfind(" ", end, end + _MAX_SENTENCE)
-        right = space if space > 0 else end + _MAX_SENTENCE
-    return " ".join(text[left:right].split())
-
-
-def _enclosing(doc: SourceDocument, start: int, end: int) -> tuple[int, int]:
-    for block in doc.blocks:
-        if block.start <= start < block.end:
-            for row in block.rows:
-                for cell in row.cells:
-                    if cell.start <= start < cell.end:
-                        return cell.start, max(cell.end, end)
-            return block.start, max(block.end, end)
-    return 0, len(doc.text)
-
-
-def _sentence(store: StoreLike, qg: QuestionGraph, doc_id: str, span: tuple[int, int] | None) -> str:
+def _sentence(store: StoreLike, qg: GraphLike, doc_id: str, span: tuple[int, int] | None) -> str:
     if span is None:
         return ""
     try:
-        return sentence_around(qg.source_document(store, doc_id), *span)
+        return qg.sentence(store, doc_id, span)
     except KeyError:
         return ""
 
@@ -687,7 +386,7 @@ def resolve_legal(store: StoreLike, reference: str) -> LegalDocument | Ambiguous
         for d in sorted(documents, key=lambda d: (d.province or "", d.year or "", d.symbol))])
 
 
-def _legal_candidates(qg: QuestionGraph, reference: str) -> list[str]:
+def _legal_candidates(qg: GraphLike, reference: str) -> list[str]:
     if "|" in reference:
         node = str(iri.legal_iri(reference))
         return [node] if node in qg.legal else []
@@ -712,7 +411,7 @@ def _legal_candidates(qg: QuestionGraph, reference: str) -> list[str]:
     return out
 
 
-def _identity(qg: QuestionGraph, node: str) -> LegalDocument:
+def _identity(qg: GraphLike, node: str) -> LegalDocument:
     """Type, symbol, place and year of a legal node; the place and year are read from its IRI, which
     `graph.iri` mints from the key as legal/{type}/{symbol}/{province|national}/{year}."""
     entry = qg.legal[node]
@@ -735,7 +434,7 @@ def _province_from_slug(place: str) -> str:
     return _province_slugs().get(place, place)
 
 
-def _merge_yearless(qg: QuestionGraph, nodes: list[str]) -> list[LegalDocument]:
+def _merge_yearless(qg: GraphLike, nodes: list[str]) -> list[LegalDocument]:
     """A citation printed without a date (or year) joins the one dated document of the same type, symbol and
     place, as `graph.keys` does within a document; across documents the store keeps them as two nodes."""
     documents = [_identity(qg, n) for n in nodes]
@@ -766,12 +465,12 @@ def _narrow(documents: list[LegalDocument], reference: str) -> list[LegalDocumen
     return documents
 
 
-def _citing_documents(qg: QuestionGraph, nodes: list[str]) -> int:
+def _citing_documents(qg: GraphLike, nodes: list[str]) -> int:
     return len({_document_of(qg, s) for n in nodes for s, _t, rel in qg.view.in_edges(n, keys=True)
                 if rel in CITING} - {None})
 
 
-def _document_of(qg: QuestionGraph, node: str) -> str | None:
+def _document_of(qg: GraphLike, node: str) -> str | None:
     if node in qg.documents:
         return node
     task = qg.tasks.get(node)
@@ -798,7 +497,7 @@ def cites(store: StoreLike, reference: str) -> CitesAnswer | Ambiguous:
                        {d: tasks for d, tasks in plan.items() if tasks})
 
 
-def _walk_citers(qg: QuestionGraph, starts: list[str], label: str) -> dict[str, list[Step]]:
+def _walk_citers(qg: GraphLike, starts: list[str], label: str) -> dict[str, list[Step]]:
     """Breadth first from the cited nodes against the citing edges; a document and the legal resource it
     realizes are one (as in `graph.view.cited_by`). Each node found keeps its shortest path from a start."""
     paths: dict[str, list[Step]] = {s: [Step(s, "legal", label)] for s in starts}
@@ -806,11 +505,11 @@ def _walk_citers(qg: QuestionGraph, starts: list[str], label: str) -> dict[str, 
     found: dict[str, list[Step]] = {}
     while queue:
         current = queue.pop(0)
-        for same in qg.realizations(current):
+        for same in sorted(qg.realizations(current)):
             if same not in paths:
                 paths[same] = paths[current]
                 queue.append(same)
-        for citer, _target, relation in qg.view.in_edges(current, keys=True):
+        for citer, _target, relation in sorted(qg.view.in_edges(current, keys=True)):
             if relation in CITING and citer not in paths:
                 paths[citer] = [*paths[current], Step(citer, qg.kind(citer) or "", _step_label(qg, citer))]
                 found[citer] = paths[citer]
@@ -818,7 +517,7 @@ def _walk_citers(qg: QuestionGraph, starts: list[str], label: str) -> dict[str, 
     return found
 
 
-def _chains(qg: QuestionGraph, node: str, reached: dict[str, list[Step]], starts: list[str]) -> list[str]:
+def _chains(qg: GraphLike, node: str, reached: dict[str, list[Step]], starts: list[str]) -> list[str]:
     """One chain per link by which `node` reaches the document asked about (directly, through KH 359, ...)."""
     chains = set()
     for _s, cited, relation in qg.view.out_edges(node, keys=True):
@@ -833,7 +532,7 @@ def _chains(qg: QuestionGraph, node: str, reached: dict[str, list[Step]], starts
     return sorted(chains, key=lambda c: (c.count("←"), c))
 
 
-def _step_label(qg: QuestionGraph, node: str) -> str:
+def _step_label(qg: GraphLike, node: str) -> str:
     kind = qg.kind(node)
     if kind == "legal":
         types = qg.legal.get(node, {}).get("types") or {""}
@@ -846,7 +545,7 @@ def _step_label(qg: QuestionGraph, node: str) -> str:
     return qg.label(node)
 
 
-def _citing(store: StoreLike, qg: QuestionGraph, node: str, path: list[Step]) -> Citing | None:
+def _citing(store: StoreLike, qg: GraphLike, node: str, path: list[Step]) -> Citing | None:
     kind = qg.kind(node)
     cited = path[-2].node
     if kind == "legal":
@@ -864,29 +563,35 @@ def _citing(store: StoreLike, qg: QuestionGraph, node: str, path: list[Step]) ->
                   relation, len(path) == 2, path, _sentence(store, qg, doc["doc_id"], span), span)
 
 
-def _cited_nodes(qg: QuestionGraph, node: str) -> set[str]:
+def _cited_nodes(qg: GraphLike, node: str) -> set[str]:
     """A node and the ones it is the same document as (its realizations)."""
     return {node} | qg.realizations(node)
 
 
-def _best_citation(qg: QuestionGraph, citer: str, cited: set[str]) -> _Citation | None:
+def _best_citation(qg: GraphLike, citer: str, cited: set[str]) -> Citation | None:
     found = [c for target in cited for c in qg.citations.get((citer, target), [])]
     order = {"basis": 0, "task": 1, "mention": 2}
     return min(found, key=lambda c: (order.get(c.relation, 3), c.start), default=None)
 
 
-def _relation_of(qg: QuestionGraph, citer: str, cited: str) -> str:
-    for target in _cited_nodes(qg, cited):
-        for key in qg.view.get_edge_data(citer, target, default={}):
+def _relation_of(qg: GraphLike, citer: str, cited: str) -> str:
+    for target in sorted(_cited_nodes(qg, cited)):
+        for key in _citing_keys(qg, citer, target):
             if key in CITING:
                 return RELATION_OF_EDGE.get(key, "task" if qg.kind(citer) == "task" else "mention")
     return "mention"
 
 
-def _through(store: StoreLike, qg: QuestionGraph, node: str, cited: str, path: list[Step]) -> Citing:
+def _citing_keys(qg: GraphLike, source: str, target: str) -> list[str]:
+    """The citing relations of the edges from `source` to `target`, in CITING's order."""
+    stated = qg.view.get_edge_data(source, target, default={})
+    return [key for key in CITING if key in stated]
+
+
+def _through(store: StoreLike, qg: GraphLike, node: str, cited: str, path: list[Step]) -> Citing:
     """A legal document on the chain: the sentence is where a document says it implements the next one."""
-    edge = next((qg.view.edges[node, t, k] for t in _cited_nodes(qg, cited)
-                 for k in qg.view.get_edge_data(node, t, default={}) if k in CITING), {"graphs": set(), "relation": ""})
+    edge = next((qg.view.edges[node, t, k] for t in sorted(_cited_nodes(qg, cited))
+                 for k in _citing_keys(qg, node, t)), {"graphs": set(), "relation": ""})
     graph = sorted(edge["graphs"])[0] if edge["graphs"] else ""
     doc_node = qg.graph_doc.get(graph)
     doc = qg.documents.get(doc_node or "", {})
@@ -898,7 +603,7 @@ def _through(store: StoreLike, qg: QuestionGraph, node: str, cited: str, path: l
                   path, _sentence(store, qg, doc["doc_id"], span) if doc else "", span)
 
 
-def _implementing_span(store: StoreLike, qg: QuestionGraph, node: str, cited: str, graph: str,
+def _implementing_span(store: StoreLike, qg: GraphLike, node: str, cited: str, graph: str,
                        doc_id: str | None) -> tuple[int, int] | None:
     """The citation of `node` in `graph` whose sentence names `cited` (the statement of the link)."""
     spans = qg.mentions.get((node, graph), [])
@@ -911,7 +616,7 @@ def _implementing_span(store: StoreLike, qg: QuestionGraph, node: str, cited: st
     return spans[0]
 
 
-def _plan_tasks(qg: QuestionGraph, doc_node: str) -> list[str]:
+def _plan_tasks(qg: GraphLike, doc_node: str) -> list[str]:
     return sorted(qg.tasks[s]["id"] for s, _t, rel in qg.view.in_edges(doc_node, keys=True)
                   if rel == "step_of" and s in qg.tasks)
 
@@ -932,7 +637,7 @@ def basis(store: StoreLike, doc_or_task: str) -> BasisAnswer | Ambiguous:
     return BasisAnswer(start, doc.get("source", ""), sorted(chains, key=lambda c: (len(c[2]), c[0].label)))
 
 
-def _first_relation(qg: QuestionGraph, subject: str, path: list[Step]) -> str:
+def _first_relation(qg: GraphLike, subject: str, path: list[Step]) -> str:
     """How the subject (or, for what a task rests on through its document, that document) cites the chain."""
     first = path[0].node
     task = qg.tasks.get(subject)
@@ -942,13 +647,13 @@ def _first_relation(qg: QuestionGraph, subject: str, path: list[Step]) -> str:
     return _relation_of(qg, subject, first)
 
 
-def _subject(qg: QuestionGraph, name: str) -> str | Ambiguous:
+def _subject(qg: GraphLike, name: str) -> str | Ambiguous:
     source, _, task_id = name.partition("#")
-    docs = [n for n, d in qg.documents.items() if name in (d["doc_id"], d["source"]) or source == d["source"]]
+    docs = qg.documents_named(name, source)
     if task_id:
-        tasks = [n for n, t in qg.tasks.items() if t["doc"] in docs and t["id"] == task_id]
+        tasks = [t for t in qg.tasks_with_id(task_id) if qg.tasks[t]["doc"] in docs]
     else:
-        tasks = [n for n, t in qg.tasks.items() if t["id"] == name]
+        tasks = qg.tasks_with_id(name)
         if docs and not tasks:
             return docs[0]
     if len(tasks) == 1:
@@ -961,7 +666,7 @@ def _subject(qg: QuestionGraph, name: str) -> str | Ambiguous:
                         f"a task as FILE#TASK-ID)")
 
 
-def _walk_basis(qg: QuestionGraph, subject: str) -> dict[str, list[Step]]:
+def _walk_basis(qg: GraphLike, subject: str) -> dict[str, list[Step]]:
     """Breadth first along the citing edges from the subject (a task also rests on its document's basis)."""
     starts = [subject]
     task = qg.tasks.get(subject)
@@ -971,11 +676,11 @@ def _walk_basis(qg: QuestionGraph, subject: str) -> dict[str, list[Step]]:
     queue, found = list(starts), {}
     while queue:
         current = queue.pop(0)
-        for same in qg.realizations(current):
+        for same in sorted(qg.realizations(current)):
             if same not in paths:
                 paths[same] = paths[current]
                 queue.append(same)
-        for _s, cited, relation in qg.view.out_edges(current, keys=True):
+        for _s, cited, relation in sorted(qg.view.out_edges(current, keys=True)):
             if relation in CITING and cited not in paths:
                 paths[cited] = [*paths[current], Step(cited, qg.kind(cited) or "", _step_label(qg, cited))]
                 found[cited] = paths[cited]
@@ -1003,29 +708,19 @@ def resolve_agency(store: StoreLike, name: str) -> str | Ambiguous:
                   sum(1 for _s, _t, r in qg.view.in_edges(a, keys=True) if r in ROLES)) for a in matches])
 
 
-def _agency_matches(qg: QuestionGraph, name: str) -> list[str]:
+def _agency_matches(qg: GraphLike, name: str) -> list[str]:
     """Exact canonical names first, then aliases and names without their parent or province."""
     place = province_of(name)
-    exact_keys, loose_keys = qg.agency_keys()
-    exact = sorted(exact_keys.get(agency_key(name), ()))
+    exact = qg.agencies_keyed(agency_key(name))
     if exact:
         return exact
-    loose = sorted(loose_keys.get(agency_key(_without_place(name)), ()))
+    loose = qg.agencies_keyed(agency_key(without_place(name)), loose=True)
     if place:
         loose = [a for a in loose if qg.agencies[a]["province"] == place[0]]
     return loose
 
 
-def _without_place(name: str) -> str:
-    """A name without its parent in brackets and its province ("Phòng QLKH (Sở …)" -> "Phòng QLKH")."""
-    name = re.sub(r"\s*\([^)]*\)", "", name)
-    found = province_of(name)
-    if found:
-        name = re.sub(rf"[,\s]*(?:tỉnh|thành phố|TP\.?)?\s*{re.escape(found[0])}\s*$", "", name, flags=re.I)
-    return re.sub(r"[,\s]+(?:tỉnh|Tỉnh)$", "", name).strip(" ,")
-
-
-def _agency_name(qg: QuestionGraph, node: str) -> str:
+def _agency_name(qg: GraphLike, node: str) -> str:
     entry = qg.agencies.get(node)
     return sorted(entry["names"])[0] if entry else qg.label(node)
 
@@ -1043,9 +738,8 @@ def agency(store: StoreLike, name: str) -> AgencyAnswer | Ambiguous:
             roles.setdefault(role, []).append(_role_item(qg, owner))
     for items in roles.values():
         items.sort(key=lambda i: (i.source, i.period or "", i.task_id))
-    network = qg.collaboration()
-    collaborators = sorted(((_agency_name(qg, other), data["weight"]) for other, data in network[resolved].items()),
-                           key=lambda x: (-x[1], x[0])) if resolved in network else []
+    collaborators = sorted(((_agency_name(qg, other), weight) for other, weight in qg.collaborators(resolved)),
+                           key=lambda x: (-x[1], x[0]))
     entry = qg.agencies[resolved]
     units = sorted(_agency_name(qg, s) for s, _t, rel in qg.view.in_edges(resolved, keys=True)
                    if rel == "sub_organization_of")
@@ -1054,7 +748,7 @@ def agency(store: StoreLike, name: str) -> AgencyAnswer | Ambiguous:
                         roles, collaborators, units)
 
 
-def _role_item(qg: QuestionGraph, owner: str) -> RoleItem:
+def _role_item(qg: GraphLike, owner: str) -> RoleItem:
     task = qg.tasks[owner]
     doc = qg.documents.get(task["doc"], {"doc_id": "", "source": ""})
     directors = sorted(qg.label(a) for _o, a, rel in qg.view.out_edges(owner, keys=True) if rel == "directed_by")
@@ -1066,9 +760,7 @@ def _role_item(qg: QuestionGraph, owner: str) -> RoleItem:
 def person(store: StoreLike, name: str) -> PersonAnswer | Ambiguous:
     """What a leader directs: the tasks whose "directed by" names them, by document."""
     qg = question_graph(store)
-    wanted = fold(name)
-    matches = [p for p, e in qg.people.items()
-               if name == p or any(wanted == fold(n) or wanted in fold(n) for n in e["names"] | e["aliases"])]
+    matches = qg.people_named(name)
     if not matches:
         raise QuestionError(f"no person in the store is called {name!r}")
     if len(matches) > 1:
@@ -1082,7 +774,7 @@ def person(store: StoreLike, name: str) -> PersonAnswer | Ambiguous:
     return PersonAnswer(node, sorted(entry["names"])[0], sorted(entry["aliases"]), sorted(entry["titles"]), directs)
 
 
-def _directed_count(qg: QuestionGraph, node: str) -> int:
+def _directed_count(qg: GraphLike, node: str) -> int:
     return sum(1 for _s, _t, rel in qg.view.in_edges(node, keys=True) if rel == "directed_by")
 
 

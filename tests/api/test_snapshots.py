@@ -9,14 +9,14 @@ import weakref
 import pytest
 
 from api.library import Library, build_snapshot
-from graph import questions
+from graph import parts, questions
 from graph.duplicates import DuplicateFinder
 from graph.iri import graph_iri
 from graph.store import Store
 from tests.api.conftest import ingest_into
 
 
-def _nodes_and_edges(graph: questions.QuestionGraph) -> tuple[dict, dict]:
+def _nodes_and_edges(graph: parts.QuestionGraph) -> tuple[dict, dict]:
     return ({n: (d["kind"], d["label"]) for n, d in graph.view.nodes(data=True)},
             {(s, t, k): frozenset(d["graphs"]) for s, t, k, d in graph.view.edges(keys=True, data=True)})
 
@@ -27,8 +27,8 @@ def grown(corpus_paths, tmp_path, monkeypatch):
     store = ingest_into(tmp_path, corpus_paths[:2])
     first = build_snapshot(store)
     read: list[str] = []
-    read_part = questions._read_part
-    monkeypatch.setattr(questions, "_read_part", lambda entry, text: read.append(entry.source) or read_part(entry, text))
+    read_part = parts.read_part
+    monkeypatch.setattr(parts, "read_part", lambda entry, text: read.append(entry.source) or read_part(entry, text))
     ingest_into(tmp_path, corpus_paths[2:3])
     return store, first, build_snapshot(store, first), read
 
@@ -38,10 +38,10 @@ def test_a_new_snapshot_reads_only_the_changed_documents_graph(grown, corpus_pat
     assert read == [corpus_paths[2].name]
     assert len(second.graph.documents) == 3 and len(first.graph.documents) == 2
     before = _nodes_and_edges(first.graph)
-    monkeypatch.setattr(questions, "_PARTS", {})    # the same state read from nothing gives the same view
-    monkeypatch.setattr(questions, "_VIEWS", {})
-    assert _nodes_and_edges(questions.question_graph(store)) == _nodes_and_edges(second.graph)
-    assert second.graph.tasks == questions.question_graph(store).tasks
+    monkeypatch.setattr(parts, "_PARTS", {})    # the same state read from nothing gives the same view
+    again = parts.combine_parts([parts.graph_part(store, entry) for entry in store.documents()])
+    assert _nodes_and_edges(again) == _nodes_and_edges(second.graph)
+    assert second.graph.tasks == again.tasks
     assert _nodes_and_edges(first.graph) == before and first.graph is not second.graph
 
 

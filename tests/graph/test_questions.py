@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from graph import questions as q
+from graph.sentences import sentence_around
 from graph.store import Store
 from ingest.pipeline import extract
 from ingest.readers import read
@@ -293,6 +294,6 @@ def test_sentence_around_keeps_to_the_sentence(store):
     entry = next(e for e in store.documents() if e.source.startswith("000"))
     doc = store.document(entry.doc_id)
     at = doc.text.index("359-KH/TU")
-    sentence = q.sentence_around(doc, at, at + 9)
+    sentence = sentence_around(doc, at, at + 9)
     assert sentence.startswith("Căn cứ") and sentence.endswith(";") and "\n" not in sentence
     assert re.search(r"57-NQ/TW", sentence)

@@ -1,0 +1,565 @@
+"""The graph questions' view of a store, kept on disk (`<store>/questions.sqlite`), for stores too large to
+hold as a NetworkX view in memory (at 10k documents the in-memory view alone takes minutes to build and
+gigabytes to hold; the index answers a question from a few indexed lookups, in memory flat in the store's size).
+
+The index holds each stored document's `graph.parts.GraphPart` as rows tagged with its graph file, and follows
+the manifest: opening it for a store state deletes the rows of graph files the manifest no longer names and adds
+those of new ones, in one SQLite transaction (so a reader sees one state or the next, never a mix), so a change
+costs its own documents. It is a cache derived from the graph files: deleting it costs one rebuild.
+
+`IndexedGraph` reads like `graph.parts.QuestionGraph`, and the same question code runs on both: the tests hold
+every answer over the shared corpus equal. What the view combines across documents (a node typed in one graph
+and named in another, an edge stated by several) is combined here at query time, with the same rules.
+"""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from functools import lru_cache
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Callable, Iterable
+
+from graph import codec, iri
+from graph.parts import (LABELS, Citation, DocumentSource, GraphPart, leading_numbers, person_matches, read_part,
+                         without_place)
+from graph.sentences import sentence_around
+from graph.store import ManifestEntry, Store
+from graph.view import KINDS
+from ingest.document import SourceDocument
+from ingest.keys import agency_key
+from ingest.text import fold
+from ontology.terms import DCTERMS, ELI, ORG, PG, PROV, SCHEMA, SKOS
+
+INDEX_FILE = "questions.sqlite"
+FORMAT = "2"
+_CHUNK = 500   # ids per IN (...) list, well under SQLite's limit of bound parameters
+_COLLABORATING = ("lead", "cooperating", "recipient")
+CACHED = 200_000   # entries of each per-state cache (nodes, edges, entities)
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (file INTEGER PRIMARY KEY, graph_file TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL,
+                                  source TEXT NOT NULL, graph TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS files_by_doc ON files (doc_id);
+CREATE INDEX IF NOT EXISTS files_by_source ON files (source);
+CREATE INDEX IF NOT EXISTS files_by_graph ON files (graph);
+CREATE TABLE IF NOT EXISTS iris (id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL);
+CREATE TABLE IF NOT EXISTS types (file INTEGER NOT NULL, node INTEGER NOT NULL, class INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS types_by_node ON types (node);
+CREATE TABLE IF NOT EXISTS vals (file INTEGER NOT NULL, node INTEGER NOT NULL, predicate INTEGER NOT NULL,
+                                 value TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS vals_by_node ON vals (node, predicate);
+CREATE TABLE IF NOT EXISTS edges (file INTEGER NOT NULL, source INTEGER NOT NULL, target INTEGER NOT NULL,
+                                  relation TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS edges_by_target ON edges (target, relation);
+CREATE INDEX IF NOT EXISTS edges_by_source ON edges (source, target);
+CREATE TABLE IF NOT EXISTS tasks (file INTEGER NOT NULL, node INTEGER NOT NULL, doc INTEGER NOT NULL,
+                                  id TEXT NOT NULL, body TEXT NOT NULL, period TEXT, section TEXT,
+                                  start INTEGER NOT NULL, end INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS tasks_by_node ON tasks (node);
+CREATE INDEX IF NOT EXISTS tasks_by_id ON tasks (id);
+CREATE TABLE IF NOT EXISTS citations (file INTEGER NOT NULL, citer INTEGER NOT NULL, cited INTEGER NOT NULL,
+                                      relation TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS citations_by_pair ON citations (citer, cited);
+CREATE TABLE IF NOT EXISTS mentions (file INTEGER NOT NULL, legal INTEGER NOT NULL, start INTEGER NOT NULL,
+                                     end INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS mentions_by_legal ON mentions (legal, file);
+CREATE TABLE IF NOT EXISTS sentences (file INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+                                      text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS sentences_by_span ON sentences (file, start, end);
+CREATE TABLE IF NOT EXISTS keys (file INTEGER NOT NULL, node INTEGER NOT NULL, kind TEXT NOT NULL,
+                                 key TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS keys_by_key ON keys (kind, key);
+"""
+_TABLES = ("types", "vals", "edges", "tasks", "citations", "mentions", "sentences", "keys")   # rows of a file
+_SCHEMA += "".join(f"CREATE INDEX IF NOT EXISTS {table}_by_file ON {table} (file);\n" for table in _TABLES)
+_NAME, _ALIAS = str(SKOS.prefLabel), str(SKOS.altLabel)
+_SYMBOLS = (str(ELI.id_local), _ALIAS)
+
+
+class QuestionIndex:
+    """The on-disk index of one store directory; `state(store)` brings it up to the store's current state."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._connection = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+        self._connection.execute("PRAGMA journal_mode=WAL")
+        self._connection.execute("PRAGMA synchronous=NORMAL")   # a cache: a lost commit is rebuilt, not lost
+        self._connection.executescript(_SCHEMA)
+        self._check_format()
+        self.id_of = lru_cache(CACHED)(self.id_of)   # type: ignore[method-assign]
+
+    def _check_format(self) -> None:
+        row = self._connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        if row is None:
+            self._connection.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
+        elif row[0] != FORMAT:   # written by another plangraph: start again from the graph files
+            with self._transaction():
+                for table in (*_TABLES, "files", "iris"):
+                    self._connection.execute(f"DELETE FROM {table}")
+                self._connection.execute("UPDATE meta SET value = ? WHERE key = 'format'", (FORMAT,))
+
+    def close(self) -> None:
+        self._connection.close()
+
+    # ------------------------------------------------------------------------------------------ writing
+    def sync(self, entries: list[ManifestEntry],
+             read: Callable[[ManifestEntry], tuple[GraphPart, SourceDocument]]) -> None:
+        """Make the index hold exactly the parts of `entries`, each read with its document by `read`
+        (FileNotFoundError: a writer removed that version meanwhile; nothing is changed)."""
+        with self._lock, self._transaction():
+            held = dict(self._connection.execute("SELECT graph_file, file FROM files"))
+            wanted = {e.graph_file: e for e in entries}
+            for graph_file in held.keys() - wanted.keys():
+                self._remove(held[graph_file])
+            for graph_file in wanted.keys() - held.keys():
+                part, doc = read(wanted[graph_file])
+                self.add(graph_file, part, cut_sentences(part, doc))
+        self.id_of.cache_clear()   # IRIs it had not seen may be there now
+
+    def add(self, graph_file: str, part: GraphPart, sentences: dict[tuple[int, int], str]) -> None:
+        """Add one document's part and the sentences its citations lie in (`cut_sentences`), inside `sync`'s
+        transaction or a caller's own."""
+        ids = self._intern(_iris_of(part))
+        cursor = self._connection.execute("INSERT INTO files (graph_file, doc_id, source, graph) VALUES (?, ?, ?, ?)",
+                                          (graph_file, part.doc_id, part.source, part.graph))
+        file = cursor.lastrowid
+        rows = _rows_of(part, ids)
+        insert = self._connection.executemany
+        insert("INSERT INTO types VALUES (?, ?, ?)", ((file, *r) for r in rows["types"]))
+        insert("INSERT INTO vals VALUES (?, ?, ?, ?)", ((file, *r) for r in rows["vals"]))
+        insert("INSERT INTO edges VALUES (?, ?, ?, ?)", ((file, *r) for r in rows["edges"]))
+        insert("INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ((file, *r) for r in rows["tasks"]))
+        insert("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?)", ((file, *r) for r in rows["citations"]))
+        insert("INSERT INTO mentions VALUES (?, ?, ?, ?)", ((file, *r) for r in rows["mentions"]))
+        insert("INSERT INTO keys VALUES (?, ?, ?, ?)", ((file, *r) for r in rows["keys"]))
+        insert("INSERT INTO sentences VALUES (?, ?, ?, ?)", ((file, *span, text) for span, text in sentences.items()))
+
+    def _remove(self, file: int) -> None:
+        for table in _TABLES:
+            self._connection.execute(f"DELETE FROM {table} WHERE file = ?", (file,))
+        self._connection.execute("DELETE FROM files WHERE file = ?", (file,))
+
+    def _intern(self, values: set[str]) -> dict[str, int]:
+        """The ids of these IRIs, new ones added (nothing is kept across documents: memory stays flat)."""
+        listed = list(values)
+        self._connection.executemany("INSERT OR IGNORE INTO iris (iri) VALUES (?)", ((v,) for v in listed))
+        ids: dict[str, int] = {}
+        for chunk in _chunks(listed):
+            marks = ",".join("?" * len(chunk))
+            ids.update(self._connection.execute(f"SELECT iri, id FROM iris WHERE iri IN ({marks})", chunk))
+        return ids
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._connection)
+
+    # ------------------------------------------------------------------------------------------ reading
+    def rows(self, sql: str, parameters: Iterable = ()) -> list[tuple]:
+        with self._lock:
+            return self._connection.execute(sql, tuple(parameters)).fetchall()
+
+    def id_of(self, value: str) -> int | None:
+        """The interned id of an IRI (None: the index never saw it)."""
+        found = self.rows("SELECT id FROM iris WHERE iri = ?", (value,))
+        return found[0][0] if found else None
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error (the index keeps its previous state)."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def __enter__(self) -> None:
+        self.connection.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind, _value, _traceback) -> None:
+        self.connection.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def cut_sentences(part: GraphPart, doc: SourceDocument) -> dict[tuple[int, int], str]:
+    """span -> the sentence it lies in, for every citation and mention of the part: cut when the document is
+    indexed, so that a question never reads the documents."""
+    spans = {(c.start, c.end) for c in part.citations} | {span for spans in part.mentions.values() for span in spans}
+    return {span: sentence_around(doc, *span) for span in sorted(spans)}
+
+
+def _chunks(values: list) -> Iterator[list]:
+    for at in range(0, len(values), _CHUNK):
+        yield values[at:at + _CHUNK]
+
+
+def _iris_of(part: GraphPart) -> set[str]:
+    out = set(part.types) | set(part.values)
+    for nodes in part.types.values():
+        out.update(nodes)
+    for by_node in part.values.values():
+        out.update(by_node)
+    for source, target, _relation in part.edges:
+        out.update((source, target))
+    for node, task in part.tasks.items():
+        out.update((node, task["doc"]))
+    for citation in part.citations:
+        out.update((citation.citer, citation.cited))
+    out.update(part.mentions)
+    return out
+
+
+def _rows_of(part: GraphPart, ids: dict[str, int]) -> dict[str, list[tuple]]:
+    """The part as rows of the index's tables (without the file column), IRIs as their ids."""
+    keys = [(ids[node], "number", number) for predicate in _SYMBOLS
+            for node, symbols in part.values.get(predicate, {}).items() for number in leading_numbers(symbols)]
+    for predicate in (_NAME, _ALIAS):
+        for node, names in part.values.get(predicate, {}).items():
+            keys += [(ids[node], "agency-loose", agency_key(without_place(n))) for n in names]
+            keys += [(ids[node], "person", fold(n)) for n in names]
+            if predicate == _NAME:
+                keys += [(ids[node], "agency", agency_key(n)) for n in names]
+    return {
+        "types": [(ids[n], ids[c]) for c, nodes in part.types.items() for n in nodes],
+        "vals": [(ids[n], ids[p], v) for p, by_node in part.values.items() for n, vs in by_node.items() for v in vs],
+        "edges": [(ids[s], ids[t], relation) for s, t, relation in part.edges],
+        "tasks": [(ids[n], ids[t["doc"]], t["id"], t["text"], t["period"], t["section"], t["start"], t["end"])
+                  for n, t in part.tasks.items()],
+        "citations": [(ids[c.citer], ids[c.cited], c.relation, c.start, c.end) for c in part.citations],
+        "mentions": [(ids[legal], start, end) for legal, spans in part.mentions.items() for start, end in spans],
+        "keys": list(dict.fromkeys(keys)),
+    }
+
+
+# ------------------------------------------------------------------------------------------------ the graph
+_KIND_OF_CLASS = {str(c): kind for c, kind in KINDS}
+_KIND_ORDER = {kind: at for at, (_c, kind) in enumerate(KINDS)}
+
+
+class IndexedGraph:
+    """One store state's graph as the questions read it, answered from the index (see the module's text)."""
+
+    def __init__(self, index: QuestionIndex) -> None:
+        self.index = index
+        self.view = _View(self)
+        self.documents = _Table(self, self._document, str(PG.Document))
+        self.tasks = _Table(self, self._task, None)
+        self.legal = _Table(self, self._legal, str(ELI.LegalResource))
+        self.agencies = _Table(self, self._agency, str(ORG.Organization))
+        self.people = _Table(self, self._person, str(PROV.Person))
+        self.citations = _Lookup(self._citations)
+        self.mentions = _Lookup(self._mentions)
+        self.graph_doc = _Lookup(self._graph_document)
+        # what the questions read is kept for the state (a state's rows never change), up to CACHED entries each
+        self.node: Callable[[str], dict | None] = lru_cache(CACHED)(self._node)      # {kind, label}; None: not in view
+        self.edges_at: Callable[[str, bool], tuple] = lru_cache(CACHED)(self._edges_at)
+        self._in_view = _kind_condition(index, None)
+        self._is_agency = _kind_condition(index, "agency")
+        self._is_task = _kind_condition(index, "task", "target")
+        self.realizations: Callable[[str], set[str]] = lru_cache(CACHED)(self._realizations)
+
+    # -------------------------------------------------------------------------------------- nodes and edges
+    def _node(self, node: str) -> dict | None:
+        node_id = self.index.id_of(node)
+        if node_id is None:
+            return None
+        classes = {r[0] for r in self.index.rows(
+            "SELECT DISTINCT i.iri FROM types t JOIN iris i ON i.id = t.class WHERE t.node = ?", (node_id,))}
+        kinds = [_KIND_OF_CLASS[c] for c in classes if c in _KIND_OF_CLASS]
+        if not kinds:
+            return None
+        labels = self._values(node_id, LABELS)
+        label = next((min(labels[p]) for p in reversed(LABELS) if labels.get(p)), None)
+        return {"kind": min(kinds, key=_KIND_ORDER.__getitem__), "label": label or node.rsplit("/", 1)[-1]}
+
+    def _values(self, node_id: int, predicates: Iterable[str]) -> dict[str, set[str]]:
+        """predicate -> the values any held document states of the node."""
+        out: dict[str, set[str]] = {}
+        for predicate, value in self.index.rows(
+                "SELECT i.iri, v.value FROM vals v JOIN iris i ON i.id = v.predicate WHERE v.node = ?", (node_id,)):
+            out.setdefault(predicate, set()).add(value)
+        return {p: out.get(p, set()) for p in predicates}
+
+    def _edges_at(self, node: str, incoming: bool) -> tuple[tuple[str, str, str], ...]:
+        """(source, target, relation) of the view's edges into or out of `node`, each once, in the order stated."""
+        node_id = self.index.id_of(node)
+        if node_id is None or self.node(node) is None:
+            return ()
+        near, far = ("target", "source") if incoming else ("source", "target")
+        rows = self.index.rows(f"SELECT i.iri, e.relation FROM edges e JOIN iris i ON i.id = e.{far} "
+                               f"WHERE e.{near} = ? AND {self._in_view.format(f'e.{far}')} "
+                               f"GROUP BY e.{far}, e.relation ORDER BY MIN(e.rowid)", (node_id,))
+        return tuple((other, node, relation) if incoming else (node, other, relation) for other, relation in rows)
+
+    def edge_data(self, source: str, target: str) -> dict[str, dict]:
+        """relation -> {relation, graphs} of the view's edges from `source` to `target`."""
+        source_id, target_id = self.index.id_of(source), self.index.id_of(target)
+        if None in (source_id, target_id) or self.node(source) is None or self.node(target) is None:
+            return {}
+        out: dict[str, dict] = {}
+        for relation, graph in self.index.rows(
+                "SELECT e.relation, f.graph FROM edges e JOIN files f ON f.file = e.file "
+                "WHERE e.source = ? AND e.target = ? ORDER BY e.rowid", (source_id, target_id)):
+            out.setdefault(relation, {"relation": relation, "graphs": set()})["graphs"].add(graph)
+        return out
+
+    def label(self, node: str) -> str:
+        found = self.node(node)
+        return found["label"] if found else node
+
+    def kind(self, node: str) -> str | None:
+        found = self.node(node)
+        return found["kind"] if found else None
+
+    def _realizations(self, node: str) -> set[str]:
+        return ({t for _s, t, rel in self.edges_at(node, False) if rel == "realizes"} |
+                {s for s, _t, rel in self.edges_at(node, True) if rel == "realizes"})
+
+    def sentence(self, store: DocumentSource, doc_id: str, span: tuple[int, int]) -> str:
+        """The sentence of the document that holds the span, as cut when the document was indexed (a span no
+        citation has is cut from the stored document now)."""
+        found = self.index.rows("SELECT s.text FROM sentences s JOIN files f ON f.file = s.file "
+                                "WHERE f.doc_id = ? AND s.start = ? AND s.end = ?", (doc_id, *span))
+        return found[0][0] if found else sentence_around(store.document(doc_id), *span)
+
+    # -------------------------------------------------------------------------------------- entities
+    def typed(self, node: str, rdf_class: str) -> bool:
+        node_id, class_id = self.index.id_of(node), self.index.id_of(rdf_class)
+        return None not in (node_id, class_id) and bool(self.index.rows(
+            "SELECT 1 FROM types WHERE node = ? AND class = ? LIMIT 1", (node_id, class_id)))
+
+    def nodes_of(self, rdf_class: str) -> list[str]:
+        class_id = self.index.id_of(rdf_class)
+        return [] if class_id is None else [r[0] for r in self.index.rows(
+            "SELECT DISTINCT i.iri FROM types t JOIN iris i ON i.id = t.node WHERE t.class = ?", (class_id,))]
+
+    def _document(self, node: str) -> dict | None:
+        doc_id = node.rsplit("/", 1)[-1]
+        sources = self.index.rows("SELECT source FROM files WHERE doc_id = ?", (doc_id,))
+        if not sources or not self.typed(node, str(PG.Document)):
+            return None
+        values = self._values(self.index.id_of(node), (str(DCTERMS.title), str(PG.province)))
+        return {"doc_id": doc_id, "source": sources[-1][0], "title": min(values[str(DCTERMS.title)], default=None),
+                "province": min(values[str(PG.province)], default=None)}
+
+    def _task(self, node: str) -> dict | None:
+        node_id = self.index.id_of(node)
+        found = [] if node_id is None else self.index.rows(
+            "SELECT d.iri, t.id, t.body, t.period, t.section, t.start, t.end FROM tasks t JOIN iris d ON d.id = t.doc "
+            "WHERE t.node = ? ORDER BY t.rowid DESC LIMIT 1", (node_id,))
+        if not found:
+            return None
+        doc, task_id, text, period, section, start, end = found[0]
+        return {"doc": doc, "id": task_id, "text": text, "period": period, "section": section, "start": start,
+                "end": end}
+
+    def _entity(self, node: str, rdf_class: str, fields: dict[str, tuple[str, ...]], required: str) -> dict | None:
+        if not self.typed(node, rdf_class):
+            return None
+        values = self._values(self.index.id_of(node), {p for predicates in fields.values() for p in predicates})
+        entry = {name: set().union(*(values[p] for p in predicates)) for name, predicates in fields.items()}
+        return entry if entry[required] else None
+
+    def _legal(self, node: str) -> dict | None:
+        entry = self._entity(node, str(ELI.LegalResource), {"symbols": _SYMBOLS, "types": (str(ELI.type_document),),
+                                                            "issuers": (str(ELI.passed_by),)}, "symbols")
+        if entry is None:
+            return None
+        entry["types"] = {self._concept_name(t) for t in entry["types"]}
+        entry["issuers"] = {min(found["names"]) if (found := self.agencies.get(a)) else a for a in entry["issuers"]}
+        return entry
+
+    def _concept_name(self, concept: str) -> str:
+        if not self.typed(concept, str(SKOS.Concept)):
+            return concept
+        names = self._values(self.index.id_of(concept), (_NAME,))[_NAME]
+        return min(names) if names else concept
+
+    def _agency(self, node: str) -> dict | None:
+        entry = self._entity(node, str(ORG.Organization), {"names": (_NAME,), "aliases": (_ALIAS,),
+                                                           "provinces": (str(PG.province),),
+                                                           "parents": (str(ORG.subOrganizationOf),)}, "names")
+        if entry is None:
+            return None
+        entry["province"] = min(entry.pop("provinces"), default=None)
+        entry["parent"] = min(entry.pop("parents"), default=None)
+        return entry
+
+    def _person(self, node: str) -> dict | None:
+        return self._entity(node, str(PROV.Person), {"names": (_NAME,), "aliases": (_ALIAS,),
+                                                     "titles": (str(SCHEMA.jobTitle),)}, "names")
+
+    def _citations(self, pair: tuple[str, str]) -> list[Citation] | None:
+        citer, cited = (self.index.id_of(n) for n in pair)
+        found = [] if None in (citer, cited) else self.index.rows(
+            "SELECT c.relation, f.graph, c.start, c.end FROM citations c JOIN files f ON f.file = c.file "
+            "WHERE c.citer = ? AND c.cited = ? ORDER BY c.rowid", (citer, cited))
+        return [Citation(*pair, relation, graph, start, end) for relation, graph, start, end in found] or None
+
+    def _mentions(self, key: tuple[str, str]) -> list[tuple[int, int]] | None:
+        legal = self.index.id_of(key[0])
+        found = [] if legal is None else self.index.rows(
+            "SELECT m.start, m.end FROM mentions m JOIN files f ON f.file = m.file WHERE m.legal = ? AND f.graph = ? "
+            "ORDER BY m.start, m.end", (legal, key[1]))
+        return found or None
+
+    def _graph_document(self, graph: str) -> str | None:
+        found = self.index.rows("SELECT doc_id FROM files WHERE graph = ?", (graph,))
+        node = str(iri.document_iri(found[0][0])) if found else None
+        return node if node and node in self.documents else None
+
+    # -------------------------------------------------------------------------------------- lookups
+    def _keyed(self, kind: str, key: str) -> list[str]:
+        return [r[0] for r in self.index.rows("SELECT DISTINCT i.iri FROM keys k JOIN iris i ON i.id = k.node "
+                                              "WHERE k.kind = ? AND k.key = ?", (kind, key))]
+
+    def legal_by_number(self, number: str) -> list[str]:
+        return sorted(n for n in self._keyed("number", fold(number)) if n in self.legal)
+
+    def documents_named(self, name: str, source: str) -> list[str]:
+        doc_ids = [r[0] for r in self.index.rows(
+            "SELECT doc_id FROM files WHERE doc_id = ? OR source IN (?, ?)", (name, name, source))]
+        return sorted(n for d in doc_ids if (n := str(iri.document_iri(d))) in self.documents)
+
+    def tasks_with_id(self, task_id: str) -> list[str]:
+        nodes = [r[0] for r in self.index.rows(
+            "SELECT DISTINCT i.iri FROM tasks t JOIN iris i ON i.id = t.node WHERE t.id = ?", (task_id,))]
+        return sorted(n for n in nodes if self.tasks.get(n, {}).get("id") == task_id)
+
+    def people_named(self, name: str) -> list[str]:
+        wanted = fold(name)
+        nodes = {r[0] for r in self.index.rows(
+            "SELECT DISTINCT i.iri FROM keys k JOIN iris i ON i.id = k.node "
+            "WHERE k.kind = 'person' AND instr(k.key, ?) > 0", (wanted,))}
+        if name in self.people:
+            nodes.add(name)
+        return sorted(p for p in nodes if (e := self.people.get(p)) and
+                      (p == name or person_matches(wanted, e["names"] | e["aliases"])))
+
+    def agencies_keyed(self, key: str, loose: bool = False) -> list[str]:
+        nodes = self._keyed("agency-loose" if loose else "agency", key)
+        return sorted(n for n in nodes if n in self.agencies)
+
+    def collaborators(self, agency: str) -> list[tuple[str, int]]:
+        """The agencies sharing a task or target with `agency` in any role, with how many they share (what
+        `graph.view.collaboration` counts, for one agency)."""
+        agency_id = self.index.id_of(agency)
+        if agency_id is None or self.kind(agency) != "agency":
+            return []
+        marks = ",".join("?" * len(_COLLABORATING))
+        return self.index.rows(
+            f"SELECT a.iri, COUNT(DISTINCT other.source) FROM edges mine "
+            f"JOIN edges other ON other.source = mine.source JOIN iris a ON a.id = other.target "
+            f"WHERE mine.target = ? AND mine.relation IN ({marks}) AND other.relation IN ({marks}) "
+            f"AND other.target != mine.target AND {self._is_task.format('mine.source')} "
+            f"AND {self._is_agency.format('other.target')} GROUP BY other.target",
+            (agency_id, *_COLLABORATING, *_COLLABORATING))
+
+
+def _kind_condition(index: QuestionIndex, *kinds: str | None) -> str:
+    """SQL true when the node in `{}` is of one of `kinds` (its first class in KINDS is theirs); no kinds: of any
+    kind, i.e. a node of the view."""
+    ids = {kind: index.id_of(str(c)) for c, kind in KINDS}
+    if kinds == (None,):
+        held = [str(i) for i in ids.values() if i is not None]
+        return f"EXISTS (SELECT 1 FROM types WHERE node = {{}} AND class IN ({','.join(held) or 'NULL'}))"
+    conditions = []
+    for kind in kinds:
+        before = [str(ids[k]) for _c, k in KINDS[:_KIND_ORDER[kind]] if ids[k] is not None]
+        own = ids[kind]
+        if own is None:
+            continue
+        exclude = (f" AND NOT EXISTS (SELECT 1 FROM types WHERE node = {{0}} AND class IN ({','.join(before)}))"
+                   if before else "")
+        conditions.append(f"(EXISTS (SELECT 1 FROM types WHERE node = {{0}} AND class = {own}){exclude})")
+    return "(" + (" OR ".join(conditions) or "0") + ")"
+
+
+class _View:
+    """What the question code reads of a NetworkX MultiDiGraph, answered by the index."""
+
+    def __init__(self, graph: IndexedGraph) -> None:
+        self.graph = graph
+        self.edges = _Edges(graph)
+
+    def __contains__(self, node: object) -> bool:
+        return isinstance(node, str) and self.graph.node(node) is not None
+
+    def in_edges(self, node: str, keys: bool = True) -> list[tuple[str, str, str]]:
+        return self.graph.edges_at(node, incoming=True)
+
+    def out_edges(self, node: str, keys: bool = True) -> list[tuple[str, str, str]]:
+        return self.graph.edges_at(node, incoming=False)
+
+    def get_edge_data(self, source: str, target: str, default: dict | None = None) -> dict | None:
+        return self.graph.edge_data(source, target) or default
+
+
+class _Edges:
+    def __init__(self, graph: IndexedGraph) -> None:
+        self.graph = graph
+
+    def __getitem__(self, edge: tuple[str, str, str]) -> dict:
+        source, target, relation = edge
+        return self.graph.edge_data(source, target)[relation]
+
+
+class _Table(Mapping):
+    """node -> entry, read on first use and kept for the state."""
+
+    def __init__(self, graph: IndexedGraph, read: Callable[[str], dict | None], rdf_class: str | None) -> None:
+        self.graph, self._class = graph, rdf_class
+        self._read = lru_cache(CACHED)(read)
+
+    def __getitem__(self, node: str) -> dict:
+        found = self._read(node)
+        if found is None:
+            raise KeyError(node)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        nodes = (self.graph.nodes_of(self._class) if self._class else
+                 [r[0] for r in self.graph.index.rows("SELECT DISTINCT i.iri FROM tasks t JOIN iris i ON i.id = t.node")])
+        return iter(sorted(n for n in nodes if n in self))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __contains__(self, node: object) -> bool:
+        try:
+            self[node]   # type: ignore[index]
+        except KeyError:
+            return False
+        return True
+
+
+class _Lookup:
+    """key -> value read by a function (None: no value), with `get` as a dict has."""
+
+    def __init__(self, read: Callable) -> None:
+        self._read = read
+
+    def get(self, key, default=None):
+        found = self._read(key)
+        return default if found is None else found
+
+
+_INDEXES: dict[str, QuestionIndex] = {}
+_INDEXES_LOCK = threading.Lock()
+
+
+def indexed_graph(store: Store, entries: list[ManifestEntry]) -> IndexedGraph:
+    """The graph of `store` in the state `entries` describe, from its index (brought up to that state first:
+    each new graph file is read once, and not kept in memory). FileNotFoundError: a writer removed a version
+    meanwhile; sqlite3.OperationalError: the index cannot be opened or written (a read-only store)."""
+    key = str(store.path.resolve())
+    with _INDEXES_LOCK:
+        index = _INDEXES.get(key)
+        if index is None:
+            index = _INDEXES[key] = QuestionIndex(store.path / INDEX_FILE)
+    index.sync(entries, lambda entry: _read(store.path, entry))
+    return IndexedGraph(index)
+
+
+def _read(root: Path, entry: ManifestEntry) -> tuple[GraphPart, SourceDocument]:
+    """The entry's own versions of its graph and document (not whatever the manifest names by now)."""
+    part = read_part(entry, (root / entry.graph_file).read_text(encoding="utf-8"))
+    return part, codec.from_json(SourceDocument, (root / entry.document_file).read_text(encoding="utf-8"))
+
