@@ -56,7 +56,7 @@ def _latency(name: str, calls: list, repeats: int = REPEATS) -> None:
 def _ranked(qg, relations: tuple[str, ...], table) -> list[tuple[str, int]]:
     """(node of `table`, how many nodes point at it by `relations`), most first (read off the index's tables)."""
     marks = ",".join("?" * len(relations))
-    rows = qg.index.rows(f"SELECT i.iri, COUNT(DISTINCT e.source) FROM edges e JOIN iris i ON i.id = e.target "
+    rows = qg.index.rows(f"SELECT i.iri, COUNT(DISTINCT e.source) FROM node_edges e JOIN iris i ON i.id = e.target "
                          f"WHERE e.relation IN ({marks}) GROUP BY e.target", relations)
     return sorted(((n, c) for n, c in rows if n in table), key=lambda x: (-x[1], x[0]))
 

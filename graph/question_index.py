@@ -32,7 +32,7 @@ from ingest.text import fold
 from ontology.terms import DCTERMS, ELI, ORG, PG, PROV, SCHEMA, SKOS
 
 INDEX_FILE = "questions.sqlite"
-FORMAT = "2"
+FORMAT = "4"
 _CHUNK = 500   # ids per IN (...) list, well under SQLite's limit of bound parameters
 _COLLABORATING = ("lead", "cooperating", "recipient")
 CACHED = 200_000   # entries of each per-state cache (nodes, edges, entities)
@@ -45,14 +45,19 @@ CREATE INDEX IF NOT EXISTS files_by_source ON files (source);
 CREATE INDEX IF NOT EXISTS files_by_graph ON files (graph);
 CREATE TABLE IF NOT EXISTS iris (id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL);
 CREATE TABLE IF NOT EXISTS types (file INTEGER NOT NULL, node INTEGER NOT NULL, class INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS types_by_node ON types (node);
 CREATE TABLE IF NOT EXISTS vals (file INTEGER NOT NULL, node INTEGER NOT NULL, predicate INTEGER NOT NULL,
                                  value TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS vals_by_node ON vals (node, predicate);
+CREATE TABLE IF NOT EXISTS node_types (node INTEGER NOT NULL, class INTEGER NOT NULL, holders INTEGER NOT NULL,
+                                       PRIMARY KEY (node, class)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS node_types_by_class ON node_types (class);
+CREATE TABLE IF NOT EXISTS node_vals (node INTEGER NOT NULL, predicate INTEGER NOT NULL, value TEXT NOT NULL,
+                                      holders INTEGER NOT NULL, PRIMARY KEY (node, predicate, value)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS edges (file INTEGER NOT NULL, source INTEGER NOT NULL, target INTEGER NOT NULL,
                                   relation TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS edges_by_target ON edges (target, relation);
-CREATE INDEX IF NOT EXISTS edges_by_source ON edges (source, target);
+CREATE INDEX IF NOT EXISTS edges_by_pair ON edges (source, target);
+CREATE TABLE IF NOT EXISTS node_edges (source INTEGER NOT NULL, target INTEGER NOT NULL, relation TEXT NOT NULL,
+                                       holders INTEGER NOT NULL, PRIMARY KEY (source, target, relation)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS node_edges_by_target ON node_edges (target, relation);
 CREATE TABLE IF NOT EXISTS tasks (file INTEGER NOT NULL, node INTEGER NOT NULL, doc INTEGER NOT NULL,
                                   id TEXT NOT NULL, body TEXT NOT NULL, period TEXT, section TEXT,
                                   start INTEGER NOT NULL, end INTEGER NOT NULL);
@@ -96,7 +101,7 @@ class QuestionIndex:
             self._connection.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
         elif row[0] != FORMAT:   # written by another plangraph: start again from the graph files
             with self._transaction():
-                for table in (*_TABLES, "files", "iris"):
+                for table in (*_TABLES, "node_types", "node_vals", "node_edges", "files", "iris"):
                     self._connection.execute(f"DELETE FROM {table}")
                 self._connection.execute("UPDATE meta SET value = ? WHERE key = 'format'", (FORMAT,))
 
@@ -129,7 +134,12 @@ class QuestionIndex:
         insert = self._connection.executemany
         insert("INSERT INTO types VALUES (?, ?, ?)", ((file, *r) for r in rows["types"]))
         insert("INSERT INTO vals VALUES (?, ?, ?, ?)", ((file, *r) for r in rows["vals"]))
-        insert("INSERT INTO edges VALUES (?, ?, ?, ?)", ((file, *r) for r in rows["edges"]))
+        # what every document states of a national resolution or a doctype is read once, not once a document
+        insert("INSERT INTO node_types VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET holders = holders + 1", rows["types"])
+        insert("INSERT INTO node_vals VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET holders = holders + 1", rows["vals"])
+        insert("INSERT INTO node_edges VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET holders = holders + 1",
+               dict.fromkeys(rows["edges"]))
+        insert("INSERT INTO edges VALUES (?, ?, ?, ?)", ((file, *r) for r in dict.fromkeys(rows["edges"])))
         insert("INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ((file, *r) for r in rows["tasks"]))
         insert("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?)", ((file, *r) for r in rows["citations"]))
         insert("INSERT INTO mentions VALUES (?, ?, ?, ?)", ((file, *r) for r in rows["mentions"]))
@@ -137,6 +147,12 @@ class QuestionIndex:
         insert("INSERT INTO sentences VALUES (?, ?, ?, ?)", ((file, *span, text) for span, text in sentences.items()))
 
     def _remove(self, file: int) -> None:
+        for counted, rows, columns in (("node_types", "types", "node, class"),
+                                       ("node_vals", "vals", "node, predicate, value"),
+                                       ("node_edges", "edges", "source, target, relation")):
+            held = f"({columns}) IN (SELECT {columns} FROM {rows} WHERE file = ?)"
+            self._connection.execute(f"UPDATE {counted} SET holders = holders - 1 WHERE {held}", (file,))
+            self._connection.execute(f"DELETE FROM {counted} WHERE holders = 0 AND {held}", (file,))
         for table in _TABLES:
             self._connection.execute(f"DELETE FROM {table} WHERE file = ?", (file,))
         self._connection.execute("DELETE FROM files WHERE file = ?", (file,))
@@ -261,7 +277,7 @@ class IndexedGraph:
         if node_id is None:
             return None
         classes = {r[0] for r in self.index.rows(
-            "SELECT DISTINCT i.iri FROM types t JOIN iris i ON i.id = t.class WHERE t.node = ?", (node_id,))}
+            "SELECT i.iri FROM node_types t JOIN iris i ON i.id = t.class WHERE t.node = ?", (node_id,))}
         kinds = [_KIND_OF_CLASS[c] for c in classes if c in _KIND_OF_CLASS]
         if not kinds:
             return None
@@ -273,19 +289,18 @@ class IndexedGraph:
         """predicate -> the values any held document states of the node."""
         out: dict[str, set[str]] = {}
         for predicate, value in self.index.rows(
-                "SELECT i.iri, v.value FROM vals v JOIN iris i ON i.id = v.predicate WHERE v.node = ?", (node_id,)):
+                "SELECT i.iri, v.value FROM node_vals v JOIN iris i ON i.id = v.predicate WHERE v.node = ?", (node_id,)):
             out.setdefault(predicate, set()).add(value)
         return {p: out.get(p, set()) for p in predicates}
 
     def _edges_at(self, node: str, incoming: bool) -> tuple[tuple[str, str, str], ...]:
-        """(source, target, relation) of the view's edges into or out of `node`, each once, in the order stated."""
+        """(source, target, relation) of the view's edges into or out of `node`, each once."""
         node_id = self.index.id_of(node)
         if node_id is None or self.node(node) is None:
             return ()
         near, far = ("target", "source") if incoming else ("source", "target")
-        rows = self.index.rows(f"SELECT i.iri, e.relation FROM edges e JOIN iris i ON i.id = e.{far} "
-                               f"WHERE e.{near} = ? AND {self._in_view.format(f'e.{far}')} "
-                               f"GROUP BY e.{far}, e.relation ORDER BY MIN(e.rowid)", (node_id,))
+        rows = self.index.rows(f"SELECT i.iri, e.relation FROM node_edges e JOIN iris i ON i.id = e.{far} "
+                               f"WHERE e.{near} = ? AND {self._in_view.format(f'e.{far}')}", (node_id,))
         return tuple((other, node, relation) if incoming else (node, other, relation) for other, relation in rows)
 
     def edge_data(self, source: str, target: str) -> dict[str, dict]:
@@ -323,12 +338,12 @@ class IndexedGraph:
     def typed(self, node: str, rdf_class: str) -> bool:
         node_id, class_id = self.index.id_of(node), self.index.id_of(rdf_class)
         return None not in (node_id, class_id) and bool(self.index.rows(
-            "SELECT 1 FROM types WHERE node = ? AND class = ? LIMIT 1", (node_id, class_id)))
+            "SELECT 1 FROM node_types WHERE node = ? AND class = ?", (node_id, class_id)))
 
     def nodes_of(self, rdf_class: str) -> list[str]:
         class_id = self.index.id_of(rdf_class)
         return [] if class_id is None else [r[0] for r in self.index.rows(
-            "SELECT DISTINCT i.iri FROM types t JOIN iris i ON i.id = t.node WHERE t.class = ?", (class_id,))]
+            "SELECT i.iri FROM node_types t JOIN iris i ON i.id = t.node WHERE t.class = ?", (class_id,))]
 
     def _document(self, node: str) -> dict | None:
         doc_id = node.rsplit("/", 1)[-1]
@@ -445,8 +460,8 @@ class IndexedGraph:
             return []
         marks = ",".join("?" * len(_COLLABORATING))
         return self.index.rows(
-            f"SELECT a.iri, COUNT(DISTINCT other.source) FROM edges mine "
-            f"JOIN edges other ON other.source = mine.source JOIN iris a ON a.id = other.target "
+            f"SELECT a.iri, COUNT(DISTINCT other.source) FROM node_edges mine "
+            f"JOIN node_edges other ON other.source = mine.source JOIN iris a ON a.id = other.target "
             f"WHERE mine.target = ? AND mine.relation IN ({marks}) AND other.relation IN ({marks}) "
             f"AND other.target != mine.target AND {self._is_task.format('mine.source')} "
             f"AND {self._is_agency.format('other.target')} GROUP BY other.target",
@@ -459,16 +474,16 @@ def _kind_condition(index: QuestionIndex, *kinds: str | None) -> str:
     ids = {kind: index.id_of(str(c)) for c, kind in KINDS}
     if kinds == (None,):
         held = [str(i) for i in ids.values() if i is not None]
-        return f"EXISTS (SELECT 1 FROM types WHERE node = {{}} AND class IN ({','.join(held) or 'NULL'}))"
+        return f"EXISTS (SELECT 1 FROM node_types WHERE node = {{}} AND class IN ({','.join(held) or 'NULL'}))"
     conditions = []
     for kind in kinds:
         before = [str(ids[k]) for _c, k in KINDS[:_KIND_ORDER[kind]] if ids[k] is not None]
         own = ids[kind]
         if own is None:
             continue
-        exclude = (f" AND NOT EXISTS (SELECT 1 FROM types WHERE node = {{0}} AND class IN ({','.join(before)}))"
+        exclude = (f" AND NOT EXISTS (SELECT 1 FROM node_types WHERE node = {{0}} AND class IN ({','.join(before)}))"
                    if before else "")
-        conditions.append(f"(EXISTS (SELECT 1 FROM types WHERE node = {{0}} AND class = {own}){exclude})")
+        conditions.append(f"(EXISTS (SELECT 1 FROM node_types WHERE node = {{0}} AND class = {own}){exclude})")
     return "(" + (" OR ".join(conditions) or "0") + ")"
 
 
