@@ -120,6 +120,11 @@ class QuestionGraph:
         """The sentence of the document that holds the span (KeyError: no such document)."""
         return sentence_around(self.source_document(store, doc_id), *span)
 
+    def plan_tasks(self, doc_nodes: list[str]) -> dict[str, list[str]]:
+        """document -> the ids of its tasks (its plan's steps), sorted."""
+        return {doc: sorted(self.tasks[s]["id"] for s, _t, rel in self.view.in_edges(doc, keys=True)
+                            if rel == "step_of" and s in self.tasks) for doc in doc_nodes}
+
     def documents_named(self, name: str, source: str) -> list[str]:
         """The documents whose doc_id is `name` or whose file name is `name` or `source`."""
         return sorted(n for n, d in self.documents.items() if d["doc_id"] == name or d["source"] in (name, source))

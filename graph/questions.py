@@ -491,10 +491,9 @@ def cites(store: StoreLike, reference: str) -> CitesAnswer | Ambiguous:
         if hit is not None:
             hit.chains = _chains(qg, node, reached, resolved.iris)
             (through if hit.kind == "legal" else citing).append(hit)
-    plan = {qg.documents[h.node]["doc_id"]: _plan_tasks(qg, h.node)
-            for h in citing if h.kind == "document" and h.relation == "basis"}
+    plans = qg.plan_tasks([h.node for h in citing if h.kind == "document" and h.relation == "basis"])
     return CitesAnswer(reference, resolved, citing, sorted(through, key=lambda h: len(h.path)),
-                       {d: tasks for d, tasks in plan.items() if tasks})
+                       {qg.documents[doc]["doc_id"]: tasks for doc, tasks in plans.items() if tasks})
 
 
 def _walk_citers(qg: GraphLike, starts: list[str], label: str) -> dict[str, list[Step]]:
@@ -614,11 +613,6 @@ def _implementing_span(store: StoreLike, qg: GraphLike, node: str, cited: str, g
         if wanted in fold(_sentence(store, qg, doc_id, span)):
             return span
     return spans[0]
-
-
-def _plan_tasks(qg: GraphLike, doc_node: str) -> list[str]:
-    return sorted(qg.tasks[s]["id"] for s, _t, rel in qg.view.in_edges(doc_node, keys=True)
-                  if rel == "step_of" and s in qg.tasks)
 
 
 # ------------------------------------------------------------------------------------------------ basis
