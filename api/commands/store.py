@@ -9,6 +9,7 @@ from typing import Iterator
 from tqdm import tqdm
 
 from api.commands.inputs import count_inputs, iter_inputs, read_inputs
+from graph.questions import question_graph
 from graph.store import Store, StoreError, StoreLockedError
 from ingest.document import SourceDocument
 from ingest.model import Extraction
@@ -22,7 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", help="files or folders")
     p.add_argument("--store", default=DEFAULT_STORE, help="store directory (created if missing)")
     p.add_argument("--no-index", action="store_true",
-                   help="leave the search index as it is (it catches up when next opened)")
+                   help="leave the search and question indexes as they are (they catch up when next opened)")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation of each document's graph")
     p.add_argument("--workers", type=int, help="read and extract on a local Dask cluster of N processes")
     p.add_argument("--scheduler", help="read and extract on the Dask cluster whose scheduler is at ADDRESS")
@@ -80,15 +81,18 @@ def _extracted(args: argparse.Namespace) -> Iterator[tuple[Path, SourceDocument 
 
 
 def _update_index(store: Store) -> bool:
-    """Bring the store's search index up to date: the documents changed become one segment, the ones removed
-    are tombstoned (api.search_adapter); False, with the reason printed, when it cannot be done now."""
+    """Bring the store's indexes up to date: in the search index the documents changed become one segment and
+    the ones removed are tombstoned (api.search_adapter); the question index reads the changed documents'
+    graphs (graph.question_index), so the next question does not. False, with the reason printed, when it
+    cannot be done now."""
     from api.search_adapter import update_store_index   # search/ loads only when an index is wanted
-    try:
-        update_store_index(store)
-    except (OSError, StoreError) as err:
-        print(f"error: the search index was not updated ({err}); it catches up when next opened",
-              file=sys.stderr)
-        return False
+    for name, update in (("search", update_store_index), ("question", question_graph)):
+        try:
+            update(store)
+        except (OSError, StoreError) as err:
+            print(f"error: the {name} index was not updated ({err}); it catches up when next opened",
+                  file=sys.stderr)
+            return False
     return True
 
 

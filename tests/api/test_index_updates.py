@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 
 from fastapi.testclient import TestClient
 
@@ -10,6 +11,8 @@ from api import search_adapter
 from api.app import create_app
 from api.commands import store as store_command
 from api.settings import Settings
+from graph.question_index import INDEX_FILE
+from graph.store import Store
 from search.engine import SearchEngine
 from tests.api.checks import TOKEN
 
@@ -55,3 +58,15 @@ def test_upload_adds_a_segment_and_keeps_the_others(corpus_paths, tmp_path):
         after = library.snapshot().engine
         assert after.index.segments == engine.index.segments[:1]
         assert [h.id for h in engine.search("khoa học công nghệ", k=5).hits] == [h.id for h in before.hits]
+
+
+def test_cli_ingest_and_remove_keep_the_question_index_in_step(corpus_paths, tmp_path):
+    def indexed() -> list[str]:
+        with sqlite3.connect(tmp_path / INDEX_FILE) as connection:
+            return sorted(row[0] for row in connection.execute("SELECT graph_file FROM files"))
+
+    assert _ingest(corpus_paths[:2], tmp_path) == 0
+    store = Store(tmp_path, validate=False)
+    assert indexed() == sorted(e.graph_file for e in store.documents())
+    assert store_command.run_remove(argparse.Namespace(document=store.documents()[0].doc_id, store=str(tmp_path))) == 0
+    assert indexed() == sorted(e.graph_file for e in store.documents()) and len(indexed()) == 1
