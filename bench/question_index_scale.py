@@ -68,7 +68,7 @@ def build(store: Store, copies: int, out: Path) -> QuestionIndex:
     index = QuestionIndex(out / INDEX_FILE)
     start = time.perf_counter()
     for copy in range(copies):
-        with index._transaction():
+        with index.transaction():
             for graph_file, part, sentences in parts:
                 index.add(f"{graph_file}~{copy}", _copy(part, copy), sentences)
         print(f"  copy {copy + 1}/{copies}: {len(parts) * (copy + 1)} documents, "

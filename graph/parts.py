@@ -66,7 +66,7 @@ def without_place(name: str) -> str:
 
 def person_matches(wanted: str, names: Iterable[str]) -> bool:
     """Whether a folded name is one of a person's names or part of one."""
-    return any(wanted == fold(n) or wanted in fold(n) for n in names)
+    return any(wanted in fold(n) for n in names)
 
 
 @dataclass

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from functools import lru_cache
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -84,7 +84,7 @@ _SYMBOLS = (str(ELI.id_local), _ALIAS)
 
 
 class QuestionIndex:
-    """The on-disk index of one store directory; `state(store)` brings it up to the store's current state."""
+    """The on-disk index of one store directory; `sync` brings it up to a state of the store."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -92,32 +92,29 @@ class QuestionIndex:
         self._connection = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
         self._connection.execute("PRAGMA journal_mode=WAL")
         self._connection.execute("PRAGMA synchronous=NORMAL")   # a cache: a lost commit is rebuilt, not lost
-        # reads go through the OS's page cache, not SQLite's 2 MB default (the index is ~140 kB a document)
+        # reads go through the OS's page cache, not SQLite's 2 MB default (the index is 70-140 kB a document)
         self._connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         self._connection.execute("PRAGMA cache_size=-65536")
         self._connection.executescript(_SCHEMA)
         self._check_format()
-        self.id_of = lru_cache(CACHED)(self.id_of)   # type: ignore[method-assign]
+        self.id_of: Callable[[str], int | None] = lru_cache(CACHED)(self._id_of)
 
     def _check_format(self) -> None:
         row = self._connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
         if row is None:
             self._connection.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
         elif row[0] != FORMAT:   # written by another plangraph: start again from the graph files
-            with self._transaction():
+            with self.transaction():
                 for table in (*_TABLES, "node_types", "node_vals", "node_edges", "files", "iris"):
                     self._connection.execute(f"DELETE FROM {table}")
                 self._connection.execute("UPDATE meta SET value = ? WHERE key = 'format'", (FORMAT,))
-
-    def close(self) -> None:
-        self._connection.close()
 
     # ------------------------------------------------------------------------------------------ writing
     def sync(self, entries: list[ManifestEntry],
              read: Callable[[ManifestEntry], tuple[GraphPart, SourceDocument]]) -> None:
         """Make the index hold exactly the parts of `entries`, each read with its document by `read`
         (FileNotFoundError: a writer removed that version meanwhile; nothing is changed)."""
-        with self._lock, self._transaction():
+        with self._lock, self.transaction():
             held = dict(self._connection.execute("SELECT graph_file, file FROM files"))
             wanted = {e.graph_file: e for e in entries}
             for graph_file in held.keys() - wanted.keys():
@@ -171,7 +168,8 @@ class QuestionIndex:
             ids.update(self._connection.execute(f"SELECT iri, id FROM iris WHERE iri IN ({marks})", chunk))
         return ids
 
-    def _transaction(self) -> _Transaction:
+    def transaction(self) -> _Transaction:
+        """One write transaction (`add` runs inside `sync`'s, or a caller's own)."""
         return _Transaction(self._connection)
 
     # ------------------------------------------------------------------------------------------ reading
@@ -179,7 +177,7 @@ class QuestionIndex:
         with self._lock:
             return self._connection.execute(sql, tuple(parameters)).fetchall()
 
-    def id_of(self, value: str) -> int | None:
+    def _id_of(self, value: str) -> int | None:
         """The interned id of an IRI (None: the index never saw it)."""
         found = self.rows("SELECT id FROM iris WHERE iri = ?", (value,))
         return found[0][0] if found else None
@@ -270,6 +268,7 @@ class IndexedGraph:
         # what the questions read is kept for the state (a state's rows never change), up to CACHED entries each
         self.node: Callable[[str], dict | None] = lru_cache(CACHED)(self._node)      # {kind, label}; None: not in view
         self.edges_at: Callable[[str, bool], tuple] = lru_cache(CACHED)(self._edges_at)
+        self.edge_data: Callable[[str, str], dict[str, dict]] = lru_cache(CACHED)(self._edge_data)
         self._in_view = _kind_condition(index, None)
         self._is_agency = _kind_condition(index, "agency")
         self._is_task = _kind_condition(index, "task", "target")
@@ -307,7 +306,7 @@ class IndexedGraph:
                                f"WHERE e.{near} = ? AND {self._in_view.format(f'e.{far}')}", (node_id,))
         return tuple((other, node, relation) if incoming else (node, other, relation) for other, relation in rows)
 
-    def edge_data(self, source: str, target: str) -> dict[str, dict]:
+    def _edge_data(self, source: str, target: str) -> dict[str, dict]:
         """relation -> {relation, graphs} of the view's edges from `source` to `target`."""
         source_id, target_id = self.index.id_of(source), self.index.id_of(target)
         if None in (source_id, target_id) or self.node(source) is None or self.node(target) is None:
@@ -517,11 +516,11 @@ class _View:
     def __contains__(self, node: object) -> bool:
         return isinstance(node, str) and self.graph.node(node) is not None
 
-    def in_edges(self, node: str, keys: bool = True) -> list[tuple[str, str, str]]:
-        return self.graph.edges_at(node, incoming=True)
+    def in_edges(self, node: str, keys: bool = True) -> tuple[tuple[str, str, str], ...]:
+        return self.graph.edges_at(node, True)
 
-    def out_edges(self, node: str, keys: bool = True) -> list[tuple[str, str, str]]:
-        return self.graph.edges_at(node, incoming=False)
+    def out_edges(self, node: str, keys: bool = True) -> tuple[tuple[str, str, str], ...]:
+        return self.graph.edges_at(node, False)
 
     def get_edge_data(self, source: str, target: str, default: dict | None = None) -> dict | None:
         return self.graph.edge_data(source, target) or default

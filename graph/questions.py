@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -500,10 +500,10 @@ def _walk_citers(qg: GraphLike, starts: list[str], label: str) -> dict[str, list
     """Breadth first from the cited nodes against the citing edges; a document and the legal resource it
     realizes are one (as in `graph.view.cited_by`). Each node found keeps its shortest path from a start."""
     paths: dict[str, list[Step]] = {s: [Step(s, "legal", label)] for s in starts}
-    queue = list(starts)
+    queue = deque(starts)
     found: dict[str, list[Step]] = {}
     while queue:
-        current = queue.pop(0)
+        current = queue.popleft()
         for same in sorted(qg.realizations(current)):
             if same not in paths:
                 paths[same] = paths[current]
@@ -667,9 +667,9 @@ def _walk_basis(qg: GraphLike, subject: str) -> dict[str, list[Step]]:
     if task and task["doc"] in qg.view:
         starts.append(task["doc"])
     paths: dict[str, list[Step]] = {s: [] for s in starts}
-    queue, found = list(starts), {}
+    queue, found = deque(starts), {}
     while queue:
-        current = queue.pop(0)
+        current = queue.popleft()
         for same in sorted(qg.realizations(current)):
             if same not in paths:
                 paths[same] = paths[current]
