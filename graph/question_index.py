@@ -16,23 +16,24 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
 from graph import codec, iri
-from graph.parts import (LABELS, Citation, DocumentSource, GraphPart, leading_numbers, person_matches, read_part,
+from graph.parts import (LABELS, WALKS, Citation, Citer, DocumentSource, GraphPart, leading_numbers, person_matches, read_part,
                          without_place)
 from graph.sentences import sentence_around
 from graph.store import ManifestEntry, Store
-from graph.view import KINDS
+from graph.view import CITING, KINDS
 from ingest.document import SourceDocument
 from ingest.keys import agency_key
 from ingest.text import fold
 from ontology.terms import DCTERMS, ELI, ORG, PG, PROV, SCHEMA, SKOS
 
 INDEX_FILE = "questions.sqlite"
-FORMAT = "4"
+FORMAT = "5"
 _CHUNK = 500   # ids per IN (...) list, well under SQLite's limit of bound parameters
 _COLLABORATING = ("lead", "cooperating", "recipient")
 MMAP_BYTES = 16 << 30
@@ -40,8 +41,9 @@ CACHED = 200_000   # entries of each per-state cache (nodes, edges, entities)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (file INTEGER PRIMARY KEY, graph_file TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL,
-                                  source TEXT NOT NULL, graph TEXT NOT NULL);
+                                  source TEXT NOT NULL, graph TEXT NOT NULL, doc INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS files_by_doc ON files (doc_id);
+CREATE INDEX IF NOT EXISTS files_by_doc_node ON files (doc);
 CREATE INDEX IF NOT EXISTS files_by_source ON files (source);
 CREATE INDEX IF NOT EXISTS files_by_graph ON files (graph);
 CREATE TABLE IF NOT EXISTS iris (id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL);
@@ -59,6 +61,8 @@ CREATE INDEX IF NOT EXISTS edges_by_pair ON edges (source, target);
 CREATE TABLE IF NOT EXISTS node_edges (source INTEGER NOT NULL, target INTEGER NOT NULL, relation TEXT NOT NULL,
                                        holders INTEGER NOT NULL, PRIMARY KEY (source, target, relation)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS node_edges_by_target ON node_edges (target, relation);
+CREATE INDEX IF NOT EXISTS realizing ON node_edges (source) WHERE relation = 'realizes';
+CREATE INDEX IF NOT EXISTS realized ON node_edges (target) WHERE relation = 'realizes';
 CREATE TABLE IF NOT EXISTS tasks (file INTEGER NOT NULL, node INTEGER NOT NULL, doc INTEGER NOT NULL,
                                   id TEXT NOT NULL, body TEXT NOT NULL, period TEXT, section TEXT,
                                   start INTEGER NOT NULL, end INTEGER NOT NULL);
@@ -127,9 +131,11 @@ class QuestionIndex:
     def add(self, graph_file: str, part: GraphPart, sentences: dict[tuple[int, int], str]) -> None:
         """Add one document's part and the sentences its citations lie in (`cut_sentences`), inside `sync`'s
         transaction or a caller's own."""
-        ids = self._intern(_iris_of(part))
-        cursor = self._connection.execute("INSERT INTO files (graph_file, doc_id, source, graph) VALUES (?, ?, ?, ?)",
-                                          (graph_file, part.doc_id, part.source, part.graph))
+        doc = str(iri.document_iri(part.doc_id))
+        ids = self._intern(_iris_of(part) | {doc})
+        cursor = self._connection.execute(
+            "INSERT INTO files (graph_file, doc_id, source, graph, doc) VALUES (?, ?, ?, ?, ?)",
+            (graph_file, part.doc_id, part.source, part.graph, ids[doc]))
         file = cursor.lastrowid
         rows = _rows_of(part, ids)
         insert = self._connection.executemany
@@ -176,6 +182,17 @@ class QuestionIndex:
     def rows(self, sql: str, parameters: Iterable = ()) -> list[tuple]:
         with self._lock:
             return self._connection.execute(sql, tuple(parameters)).fetchall()
+
+    @contextmanager
+    def scratch(self) -> Iterator[sqlite3.Connection]:
+        """The connection, held alone, in one read transaction: a query that keeps its working set in TEMP
+        tables reads one state throughout."""
+        with self._lock:
+            self._connection.execute("BEGIN")
+            try:
+                yield self._connection
+            finally:
+                self._connection.execute("COMMIT")
 
     def _id_of(self, value: str) -> int | None:
         """The interned id of an IRI (None: the index never saw it)."""
@@ -249,6 +266,7 @@ def _rows_of(part: GraphPart, ids: dict[str, int]) -> dict[str, list[tuple]]:
 # ------------------------------------------------------------------------------------------------ the graph
 _KIND_OF_CLASS = {str(c): kind for c, kind in KINDS}
 _KIND_ORDER = {kind: at for at, (_c, kind) in enumerate(KINDS)}
+_KIND_ORDER_OF_CLASS = {str(c): at for at, (c, _kind) in enumerate(KINDS)}
 
 
 class IndexedGraph:
@@ -273,6 +291,9 @@ class IndexedGraph:
         self._is_agency = _kind_condition(index, "agency")
         self._is_task = _kind_condition(index, "task", "target")
         self.realizations: Callable[[str], set[str]] = lru_cache(CACHED)(self._realizations)
+        # a much-cited resolution's walk costs its citers; asked again (the next page), it costs the page
+        self.citers: Callable[[tuple[str, ...]], dict[str, Citer]] = lru_cache(WALKS)(self._citers)
+        self._same_sql, self._citing_sql = _walk_steps(self._in_view)
 
     # -------------------------------------------------------------------------------------- nodes and edges
     def _node(self, node: str) -> dict | None:
@@ -329,6 +350,58 @@ class IndexedGraph:
     def _realizations(self, node: str) -> set[str]:
         return ({t for _s, t, rel in self.edges_at(node, False) if rel == "realizes"} |
                 {s for s, _t, rel in self.edges_at(node, True) if rel == "realizes"})
+
+    def _citers(self, starts: tuple[str, ...]) -> dict[str, Citer]:
+        """What `QuestionGraph.citers` gives, walked in SQL a level at a time: the tens of thousands of citers
+        of a national resolution are a few set operations, not a query each."""
+        with self.index.scratch() as db:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS walk (node INTEGER PRIMARY KEY, parent TEXT, "
+                       "stepped INTEGER NOT NULL, level INTEGER NOT NULL, round INTEGER NOT NULL)")
+            db.execute("DELETE FROM walk")
+            db.executemany("INSERT OR IGNORE INTO walk VALUES (?, NULL, 0, 0, 0)",
+                           ((self.index.id_of(s),) for s in starts if self.node(s) is not None))
+            level = round_ = 0
+            while True:
+                while db.execute(self._same_sql, {"level": level, "round": round_}).rowcount:
+                    round_ += 1
+                if not db.execute(self._citing_sql, {"level": level, "round": round_}).rowcount:
+                    break
+                level, round_ = level + 1, round_ + 1
+            return self._citers_walked(db)
+
+    def _citers_walked(self, db: sqlite3.Connection) -> dict[str, Citer]:
+        rank = {str(self.index.id_of(c)): at for c, at in _KIND_ORDER_OF_CLASS.items() if self.index.id_of(c)}
+        kinds: dict[int, tuple[str, str | None, bool, int, str | None]] = {}
+        for node, node_iri, parent, stepped, level, classes in db.execute(
+                "SELECT w.node, n.iri, w.parent, w.stepped, w.level, (SELECT group_concat(t.class) FROM node_types t "
+                "WHERE t.node = w.node) FROM walk w CROSS JOIN iris n ON n.id = w.node"):
+            found = [rank[c] for c in (classes or "").split(",") if c in rank]
+            kinds[node] = (node_iri, parent, bool(stepped), level, KINDS[min(found)][1] if found else None)
+        tasks = {node: (doc, task_id) for node, doc, task_id in db.execute(
+            "SELECT t.node, t.doc, t.id FROM walk w CROSS JOIN tasks t ON t.node = w.node ORDER BY t.rowid")}
+        documents = self._walked_documents(db)
+        out: dict[str, Citer] = {}
+        for node, (node_iri, parent, stepped, level, kind) in kinds.items():
+            doc, task_id = (node, None) if node in documents else tasks.get(node, (None, None))
+            held = documents.get(doc) if doc is not None else None
+            out[node_iri] = (Citer(parent, stepped, level, kind, held[0], held[1], held[2], task_id) if held else
+                             Citer(parent, stepped, level, kind, None, None, None, None))
+        return out
+
+    def _walked_documents(self, db: sqlite3.Connection) -> dict[int, tuple[str, str, str | None]]:
+        """doc id -> (IRI, file name, province) of the documents the walk reached or whose tasks it reached."""
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS walk_docs (doc INTEGER PRIMARY KEY)")
+        db.execute("DELETE FROM walk_docs")
+        db.execute("INSERT OR IGNORE INTO walk_docs SELECT node FROM walk")
+        db.execute("INSERT OR IGNORE INTO walk_docs SELECT t.doc FROM walk w CROSS JOIN tasks t ON t.node = w.node")
+        found: dict[int, tuple[str, str, str | None]] = {}
+        for doc, doc_iri, source, province in db.execute(
+                "SELECT d.doc, i.iri, f.source, (SELECT MIN(v.value) FROM node_vals v WHERE v.node = d.doc "
+                "AND v.predicate = ?) FROM walk_docs d CROSS JOIN files f ON f.doc = d.doc JOIN iris i ON i.id = d.doc "
+                "WHERE EXISTS (SELECT 1 FROM node_types WHERE node = d.doc AND class = ?) ORDER BY f.file",
+                (self.index.id_of(str(PG.province)), self.index.id_of(str(PG.Document)))):
+            found[doc] = (doc_iri, source, province)   # a document in two files: its last file holds
+        return found
 
     def sentence(self, store: DocumentSource, doc_id: str, span: tuple[int, int]) -> str:
         """The sentence of the document that holds the span, as cut when the document was indexed (a span no
@@ -485,6 +558,27 @@ class IndexedGraph:
             f"AND other.target != mine.target AND {self._is_task.format('mine.source')} "
             f"AND {self._is_agency.format('other.target')} GROUP BY other.target",
             (agency_id, *_COLLABORATING, *_COLLABORATING))
+
+
+def _walk_steps(in_view: str) -> tuple[str, str]:
+    """The two steps of `IndexedGraph.citers`: from the nodes the last round added, to the same documents
+    (realizes, either way) at their level; from the nodes of `:level`, against the citing edges to the next. A
+    node's parent is the least IRI reaching it. CROSS JOIN keeps the walk's rows outermost (SQLite knows nothing
+    of a TEMP table's size)."""
+    same = (
+        "INSERT INTO walk SELECT r.other, MIN(p.iri), 0, :level, :round + 1 FROM ("
+        "SELECT e.target AS other, e.source AS node FROM walk w CROSS JOIN node_edges e ON e.source = w.node "
+        "WHERE w.round = :round AND e.relation = 'realizes' UNION ALL "
+        "SELECT e.source, e.target FROM walk w CROSS JOIN node_edges e ON e.target = w.node "
+        "WHERE w.round = :round AND e.relation = 'realizes') r JOIN iris p ON p.id = r.node "
+        f"WHERE r.other NOT IN (SELECT node FROM walk) AND {in_view.format('r.other')} GROUP BY r.other")
+    relations = ",".join(f"'{r}'" for r in CITING)
+    citing = (
+        "INSERT INTO walk SELECT e.source, MIN(p.iri), 1, :level + 1, :round + 1 FROM walk w "
+        f"CROSS JOIN node_edges e ON e.target = w.node AND e.relation IN ({relations}) JOIN iris p ON p.id = w.node "
+        f"WHERE w.level = :level AND e.source NOT IN (SELECT node FROM walk) AND {in_view.format('e.source')} "
+        "GROUP BY e.source")
+    return same, citing
 
 
 def _kind_condition(index: QuestionIndex, *kinds: str | None) -> str:

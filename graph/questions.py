@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Protocol
 
 from graph import iri
 from graph.duplicates import DuplicateFinder, DuplicateGroup, PreparedDocument, prepare
-from graph.parts import Citation, QuestionGraph, without_place
+from graph.parts import Citation, Citer, QuestionGraph, without_place
 from graph.parts import forget_parts as _forget_graph_parts
 from graph.question_index import IndexedGraph, indexed_graph
 from graph.store import ManifestEntry, Store, StoreError
@@ -143,6 +143,11 @@ class CitesAnswer:
     citing: list[Citing]
     through: list[Citing]                  # legal documents on the chains (KH 359 implementing NQ 57)
     plan_tasks: dict[str, list[str]]       # doc_id -> tasks of a plan that rests on it as its basis
+    total: int                             # citing documents and tasks, listed or not
+    counts: dict[str, dict[str, int]]      # province -> documents, tasks, direct citers
+    through_total: int                     # legal documents on the chains (`through` lists the `limit` nearest)
+    offset: int = 0                        # `citing` lists the citers from this one on,
+    limit: int | None = None               # this many (None: all)
 
     def groups(self) -> dict[str, dict[str, list[Citing]]]:
         """province -> citing document's file -> its citations (the document first, then its tasks)."""
@@ -156,7 +161,9 @@ class CitesAnswer:
         return {"reference": self.reference, "document": self.document.to_dict(),
                 "groups": {p: {s: [h.to_dict() for h in hits] for s, hits in docs.items()}
                            for p, docs in self.groups().items()},
-                "through": [h.to_dict() for h in self.through], "plan_tasks": self.plan_tasks}
+                "through": [h.to_dict() for h in self.through], "plan_tasks": self.plan_tasks,
+                "total": self.total, "counts": self.counts, "through_total": self.through_total,
+                "offset": self.offset, "limit": self.limit}
 
 
 @dataclass
@@ -477,46 +484,74 @@ def _document_of(qg: GraphLike, node: str) -> str | None:
     return task["doc"] if task else None
 
 
-def cites(store: StoreLike, reference: str) -> CitesAnswer | Ambiguous:
+def cites(store: StoreLike, reference: str, *, offset: int = 0, limit: int | None = None) -> CitesAnswer | Ambiguous:
     """Every document and task citing the legal document `reference` names, directly or through documents that
-    implement it or rest on it, with the path, the relation and the source sentence."""
+    implement it or rest on it, with the path, the relation and the source sentence. The citers are counted by
+    province, and listed in the order of `CitesAnswer.groups` from `offset`, `limit` of them (None: all): only
+    those listed are read in full, so the first page of a resolution with 50k citers costs a page."""
     resolved = resolve_legal(store, reference)
     if isinstance(resolved, Ambiguous):
         return resolved
     qg = question_graph(store)
-    reached = _walk_citers(qg, resolved.iris, resolved.label)
-    citing, through = [], []
-    for node, path in reached.items():
-        hit = _citing(store, qg, node, path)
-        if hit is not None:
-            hit.chains = _chains(qg, node, reached, resolved.iris)
-            (through if hit.kind == "legal" else citing).append(hit)
+    reached = qg.citers(tuple(resolved.iris))
+    paths = _Paths(qg, reached, resolved.label)
+    citers = sorted((n for n, c in reached.items() if c.stepped and c.kind != "legal" and c.doc is not None),
+                    key=lambda n: _citing_order(reached[n]))
+    listed = citers[offset:None if limit is None else offset + limit]
+    citing = [_citing(store, qg, node, paths, resolved.iris) for node in listed]
+    on_chains = sorted((n for n, c in reached.items() if c.stepped and c.kind == "legal"),
+                       key=lambda n: (reached[n].level, n))
+    through = [_through(store, qg, node, paths.of(node)[-2].node, paths.of(node)) for node in on_chains[:limit]]
+    for hit in through:
+        hit.chains = _chains(qg, hit.node, paths, resolved.iris)
     plans = qg.plan_tasks([h.node for h in citing if h.kind == "document" and h.relation == "basis"])
-    return CitesAnswer(reference, resolved, citing, sorted(through, key=lambda h: len(h.path)),
-                       {qg.documents[doc]["doc_id"]: tasks for doc, tasks in plans.items() if tasks})
+    return CitesAnswer(reference, resolved, citing, through,
+                       {qg.documents[doc]["doc_id"]: tasks for doc, tasks in plans.items() if tasks},
+                       len(citers), _counts(reached[n] for n in citers), len(on_chains), offset, limit)
 
 
-def _walk_citers(qg: GraphLike, starts: list[str], label: str) -> dict[str, list[Step]]:
-    """Breadth first from the cited nodes against the citing edges; a document and the legal resource it
-    realizes are one (as in `graph.view.cited_by`). Each node found keeps its shortest path from a start."""
-    paths: dict[str, list[Step]] = {s: [Step(s, "legal", label)] for s in starts}
-    queue = deque(starts)
-    found: dict[str, list[Step]] = {}
-    while queue:
-        current = queue.popleft()
-        for same in sorted(qg.realizations(current)):
-            if same not in paths:
-                paths[same] = paths[current]
-                queue.append(same)
-        for citer, _target, relation in sorted(qg.view.in_edges(current, keys=True)):
-            if relation in CITING and citer not in paths:
-                paths[citer] = [*paths[current], Step(citer, qg.kind(citer) or "", _step_label(qg, citer))]
-                found[citer] = paths[citer]
-                queue.append(citer)
-    return found
+def _citing_order(citer: Citer) -> tuple:
+    return citer.province or "", citer.source or "", citer.kind != "document", citer.task_id or ""
 
 
-def _chains(qg: GraphLike, node: str, reached: dict[str, list[Step]], starts: list[str]) -> list[str]:
+def _counts(citers: Iterable[Citer]) -> dict[str, dict[str, int]]:
+    """province -> how many documents cite (themselves or by a task), how many tasks, how many directly."""
+    documents: dict[str, set[str]] = defaultdict(set)
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"documents": 0, "tasks": 0, "direct": 0})
+    for citer in citers:
+        province = citer.province or "national"
+        documents[province].add(citer.doc or "")
+        counts[province]["tasks"] += citer.kind == "task"
+        counts[province]["direct"] += citer.level == 1
+    for province, docs in documents.items():
+        counts[province]["documents"] = len(docs)
+    return dict(sorted(counts.items()))
+
+
+class _Paths:
+    """The shortest path of each node a walk reached, back to the document asked about, built when asked."""
+
+    def __init__(self, qg: GraphLike, reached: dict[str, Citer], label: str) -> None:
+        self.qg, self.reached, self.label = qg, reached, label
+        self._held: dict[str, list[Step]] = {}
+
+    def of(self, node: str) -> list[Step]:
+        if node not in self._held:
+            citer = self.reached[node]
+            if citer.parent is None:
+                self._held[node] = [Step(node, "legal", self.label)]
+            elif not citer.stepped:   # the same document as its parent
+                self._held[node] = self.of(citer.parent)
+            else:
+                self._held[node] = [*self.of(citer.parent),
+                                    Step(node, citer.kind or "", _step_label(self.qg, node))]
+        return self._held[node]
+
+    def stepped(self, node: str) -> bool:
+        return node in self.reached and self.reached[node].stepped
+
+
+def _chains(qg: GraphLike, node: str, paths: _Paths, starts: list[str]) -> list[str]:
     """One chain per link by which `node` reaches the document asked about (directly, through KH 359, ...)."""
     chains = set()
     for _s, cited, relation in qg.view.out_edges(node, keys=True):
@@ -524,10 +559,9 @@ def _chains(qg: GraphLike, node: str, reached: dict[str, list[Step]], starts: li
             continue
         for same in _cited_nodes(qg, cited):
             if same in starts:
-                chains.add(" ← ".join([reached.get(same, [Step(same, "legal", _step_label(qg, same))])[0].label,
-                                       _step_label(qg, node)]))
-            elif same in reached:
-                chains.add(" ← ".join([s.label for s in reached[same]] + [_step_label(qg, node)]))
+                chains.add(" ← ".join([_step_label(qg, same), _step_label(qg, node)]))
+            elif paths.stepped(same):
+                chains.add(" ← ".join([s.label for s in paths.of(same)] + [_step_label(qg, node)]))
     return sorted(chains, key=lambda c: (c.count("←"), c))
 
 
@@ -544,22 +578,17 @@ def _step_label(qg: GraphLike, node: str) -> str:
     return qg.label(node)
 
 
-def _citing(store: StoreLike, qg: GraphLike, node: str, path: list[Step]) -> Citing | None:
-    kind = qg.kind(node)
-    cited = path[-2].node
-    if kind == "legal":
-        return _through(store, qg, node, cited, path)
-    doc_node = _document_of(qg, node)
-    if doc_node is None or doc_node not in qg.documents:
-        return None
-    doc = qg.documents[doc_node]
-    citation = _best_citation(qg, node, _cited_nodes(qg, cited))
-    relation = citation.relation if citation else _relation_of(qg, node, cited)
+def _citing(store: StoreLike, qg: GraphLike, node: str, paths: _Paths, starts: list[str]) -> Citing:
+    citer, path = paths.reached[node], paths.of(node)
+    doc = qg.documents[citer.doc]
+    citation = _best_citation(qg, node, _cited_nodes(qg, path[-2].node))
+    relation = citation.relation if citation else _relation_of(qg, node, path[-2].node)
     span = (citation.start, citation.end) if citation else None
-    task = qg.tasks.get(node)
-    return Citing(kind or "", node, doc["doc_id"], doc["source"], doc["province"], doc["title"] or doc["source"],
-                  task["id"] if task else None, task["text"] if task else (doc["title"] or doc["source"]),
-                  relation, len(path) == 2, path, _sentence(store, qg, doc["doc_id"], span), span)
+    task = qg.tasks.get(node) if citer.task_id is not None else None
+    return Citing(citer.kind or "", node, doc["doc_id"], doc["source"], doc["province"],
+                  doc["title"] or doc["source"], citer.task_id, task["text"] if task else (doc["title"] or doc["source"]),
+                  relation, citer.level == 1, path, _sentence(store, qg, doc["doc_id"], span), span,
+                  _chains(qg, node, paths, starts))
 
 
 def _cited_nodes(qg: GraphLike, node: str) -> set[str]:

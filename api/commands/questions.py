@@ -17,10 +17,15 @@ from api.commands.store import DEFAULT_STORE
 from graph import questions as q
 from graph.store import Store
 
+CITERS_SHOWN = 50   # a national resolution has tens of thousands of citers: a page of them, and the counts
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    _command(sub, "cites", "documents and tasks citing a legal document, directly or through a chain",
-             _cites, ("reference", "any form: \"Nghị quyết 57\", \"NQ 57\", \"57-NQ/TW\", \"Quyết định 749\""))
+    cites = _command(sub, "cites", "documents and tasks citing a legal document, directly or through a chain",
+                     _cites, ("reference", "any form: \"Nghị quyết 57\", \"NQ 57\", \"57-NQ/TW\", \"Quyết định 749\""))
+    cites.add_argument("--limit", type=_count, default=CITERS_SHOWN,
+                       help=f"citers to list, in the order of provinces and documents (default {CITERS_SHOWN}; 0: all)")
+    cites.add_argument("--offset", type=_count, default=0, help="citers to skip first (the next page)")
     _command(sub, "basis", "what a document or task rests on, up to the top of its chains", _basis,
              ("subject", "a document (doc_id or file name) or a task (FILE#TASK-ID)"))
     _command(sub, "agency", "what an agency leads, cooperates on, receives and directs; whom it works with",
@@ -65,7 +70,14 @@ def _answer(args: argparse.Namespace, func: Callable) -> int:
 
 
 def _cites(store: Store, args: argparse.Namespace):
-    return q.cites(store, args.reference)
+    return q.cites(store, args.reference, offset=args.offset, limit=args.limit or None)
+
+
+def _count(text: str) -> int:
+    value = int(text) if text.isdigit() else -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"not a count: {text!r}")
+    return value
 
 
 def _basis(store: Store, args: argparse.Namespace):
@@ -132,10 +144,14 @@ def _ambiguous_lines(a: q.Ambiguous) -> list[str]:
 
 def _cites_lines(answer: q.CitesAnswer) -> list[str]:
     d = answer.document
+    counts = answer.counts.values()
     lines = [f"{d.label} — {'; '.join(d.issuers) or 'issuer unknown'}, {d.province or 'national'}, "
              f"{d.year or 'year unknown'}",
-             f"cited by {len({h.doc_id for h in answer.citing})} documents, "
-             f"{sum(1 for h in answer.citing if h.kind == 'task')} tasks"]
+             f"cited by {sum(c['documents'] for c in counts)} documents, {sum(c['tasks'] for c in counts)} tasks "
+             f"in {len(answer.counts)} provinces (or nationally)"]
+    if len(answer.citing) < answer.total:
+        lines.append(f"listing {answer.offset + 1}–{answer.offset + len(answer.citing)} of {answer.total} citers "
+                     f"(--offset {answer.offset + len(answer.citing)} for the next)")
     for province, documents in answer.groups().items():
         lines.append(f"\n{province}")
         for source, hits in documents.items():
@@ -151,7 +167,9 @@ def _cites_lines(answer: q.CitesAnswer) -> list[str]:
                 lines.append(f"    its {len(plan)} tasks rest on it through the document: {', '.join(plan[:12])}"
                              + (" …" if len(plan) > 12 else ""))
     if answer.through:
-        lines.append("\nthrough")
+        shown = "" if len(answer.through) == answer.through_total else f" (the {len(answer.through)} nearest of " \
+            f"{answer.through_total})"
+        lines.append(f"\nthrough{shown}")
         for hit in answer.through:
             lines.append(f"  {hit.chain()} [{hit.relation}] (stated in {hit.source})")
     return lines

@@ -43,6 +43,17 @@ def test_cli_cites_prints_chains_and_sentences(store_dir, capsys):
     assert set(answer["groups"]) == {"Quảng Ngãi"}
 
 
+def test_cli_cites_lists_a_page_of_citers_and_counts_them_all(store_dir, capsys):
+    code, out = _run(capsys, "cites", "NQ 57", "--store", store_dir, "--json")
+    whole = json.loads(out)
+    code, out = _run(capsys, "cites", "NQ 57", "--store", store_dir, "--limit", "2", "--offset", "1")
+    assert code == 0 and f"listing 2–3 of {whole['total']} citers (--offset 3 for the next)" in out
+    code, out = _run(capsys, "cites", "NQ 57", "--store", store_dir, "--limit", "2", "--json")
+    page = json.loads(out)
+    assert page["total"] == whole["total"] and page["counts"] == whole["counts"]
+    assert sum(len(hits) for docs in page["groups"].values() for hits in docs.values()) == 2
+
+
 def test_cli_asks_which_and_exits_2(store_dir, capsys):
     code, out = _run(capsys, "cites", "Quyết định 2141", "--store", store_dir, "--json")
     assert code == 2 and json.loads(out)["ambiguous"] is True

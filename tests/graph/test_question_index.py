@@ -54,6 +54,8 @@ def _same_answers(store: Store, held: q.HeldState) -> None:
     assert sorted(indexed.people) == sorted(memory.people) and sorted(indexed.documents) == sorted(memory.documents)
     for key in sorted({d.key for n in memory.legal for d in q._merge_yearless(memory, [n])}):
         assert _answer(q.cites, store, key) == _answer(q.cites, held, key), key
+        page = lambda state, name: q.cites(state, name, offset=2, limit=3)   # noqa: E731
+        assert _answer(page, store, key) == _answer(page, held, key), key
     for node in memory.agencies:
         assert _answer(q.agency, store, node) == _answer(q.agency, held, node), node
     for node in memory.people:

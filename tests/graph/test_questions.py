@@ -136,6 +136,21 @@ def test_cites_quotes_the_citing_sentence_and_lists_the_plans_tasks(store):
     assert len(answer.plan_tasks[hit.doc_id]) == len(store.extraction(hit.doc_id).tasks)
 
 
+def test_cites_pages_list_the_whole_answer_and_count_it(store):
+    """A national resolution has tens of thousands of citers: pages of them, in the answer's order, and counts
+    by province that hold whatever page is listed."""
+    whole = _answer(store, "Nghị quyết 57-NQ/TW")
+    assert len(whole.citing) == whole.total >= 4
+    pages = [q.cites(store, "Nghị quyết 57-NQ/TW", offset=at, limit=3) for at in range(0, whole.total, 3)]
+    assert [h.node for page in pages for h in page.citing] == [h.node for h in whole.citing]
+    assert all(page.total == whole.total and page.counts == whole.counts for page in pages)
+    tasks = [h for h in whole.citing if h.kind == "task"]
+    assert sum(c["tasks"] for c in whole.counts.values()) == len(tasks)
+    assert sum(c["documents"] for c in whole.counts.values()) == len({h.doc_id for h in whole.citing})
+    assert sum(c["direct"] for c in whole.counts.values()) == sum(h.direct for h in whole.citing)
+    assert len(pages[0].through) == min(3, whole.through_total) and whole.through_total == len(whole.through)
+
+
 def test_cites_unknown_reference_says_so(store):
     with pytest.raises(q.QuestionError, match="no legal document"):
         q.cites(store, "Nghị quyết 999999")
