@@ -139,7 +139,7 @@ class _Item:
 
 
 @dataclass(frozen=True)
-class _PreparedTask:
+class PreparedTask:
     task: Task
     words: tuple[str, ...]
     shingles: set[str]
@@ -155,23 +155,37 @@ class PreparedDocument:
     shingles, MinHash; the TF-IDF weights depend on the collection and are left to it). Kept per document, they
     spare a collection that changed by a few documents the work on all the others."""
     source: str
-    tasks: tuple[_PreparedTask, ...]
+    tasks: tuple[PreparedTask, ...]
     programmes: list[list[tuple[str, ...]]]
 
 
 def prepare(extraction: Extraction) -> PreparedDocument:
-    words = [_words(task.text) for task in extraction.tasks]
+    words = [row_words(task.text) for task in extraction.tasks]
     shingles = [_shingles(w) for w in words]
     encoded = [[s.encode("utf-8") for s in found] for found in shingles]
     hashes = MinHash.bulk(encoded, num_perm=NUM_PERM) if encoded else []
-    clauses = [tuple(_term_counts(_words(c)) for c in _clauses(task.text)) for task in extraction.tasks]
-    tasks = tuple(_PreparedTask(*fields) for fields in zip(extraction.tasks, words, shingles, map(_term_counts, words),
+    clauses = [tuple(map(term_counts, clause_words(task.text))) for task in extraction.tasks]
+    tasks = tuple(PreparedTask(*fields) for fields in zip(extraction.tasks, words, shingles, map(term_counts, words),
                                                           clauses, hashes, map(_band_keys, hashes)))
-    return PreparedDocument(extraction.source, tasks, _programme_forms(extraction))
+    return PreparedDocument(extraction.source, tasks, programme_forms(extraction))
+
+
+def restore(task: Task, words: tuple[str, ...], clauses: list[tuple[str, ...]], hashes: bytes) -> PreparedTask:
+    """A row as `prepare` made it, from what of it was kept (`graph.duplicate_index` keeps these): its words, its
+    clauses' words (`clause_words`) and its MinHash values (`hashvalues.tobytes()`)."""
+    minhash = MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(hashes, dtype=_REFERENCE.hashvalues.dtype),
+                      permutations=_REFERENCE.permutations, scheme=_REFERENCE.scheme)
+    return PreparedTask(task, words, _shingles(words), term_counts(words), tuple(map(term_counts, clauses)), minhash,
+                        _band_keys(minhash))
+
+
+def clause_words(text: str) -> list[tuple[str, ...]]:
+    return [row_words(c) for c in _clauses(text)]
 
 
 # The bands datasketch's MinHashLSH cuts a MinHash into at this threshold: two tasks sharing a band are candidates.
 _BANDS = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM).hashranges
+_REFERENCE = MinHash(num_perm=NUM_PERM)   # every row's permutations and scheme (seed 1): made once, not per row
 
 
 def _band_keys(minhash: MinHash) -> tuple[bytes, ...]:
@@ -230,14 +244,17 @@ class DuplicateFinder:
     """The tasks of a collection, indexed once; `groups()` for all of them, `groups_of()` for one task."""
 
     def __init__(self, extractions: Iterable[Extraction | PreparedDocument],
-                 embedder: Embedder | None | _Default = DEFAULT) -> None:
-        """`extractions`, or documents already prepared (`prepare`), in any mix."""
+                 embedder: Embedder | None | _Default = DEFAULT, *,
+                 collection: tuple[Counter, int] | None = None) -> None:
+        """`extractions`, or documents already prepared (`prepare`), in any mix. `collection`: the rows holding
+        each term and the number of rows of a larger collection these are drawn from, to weigh terms as it does
+        (`graph.duplicate_index` loads only the rows one task's groups can hold)."""
         self.embedder = default_embedder() if isinstance(embedder, _Default) else embedder
         documents = [d if isinstance(d, PreparedDocument) else prepare(d) for d in extractions]
         prepared = [(d.source, t) for d in documents for t in d.tasks]
-        self._holders = Counter(term for _s, t in prepared for term in t.counts)   # rows holding each term
-        self._idf = _idf(self._holders, len(prepared))
-        self._unseen = math.log(len(prepared) + 1) + 1     # the weight of a term no row has (a heading's own words)
+        self._holders, total = collection or (Counter(term for _s, t in prepared for term in t.counts), len(prepared))
+        self._idf = _idf(self._holders, total)
+        self._unseen = math.log(total + 1) + 1     # the weight of a term no row has (a heading's own words)
         self.items = [_Item(source, t.task, t.words, t.shingles, t.counts, t.clause_counts, self._weigh)
                       for source, t in prepared]
         self._position = {(it.source, it.task.id): k for k, it in enumerate(self.items)}
@@ -262,18 +279,30 @@ class DuplicateFinder:
         """The groups task `task_id` of `source` belongs to: every pair within its document (a document is
         small, and its copies, quarters and restatements are all found there), and the pairs that it and its
         copies make with other documents."""
-        start = self._position.get((source, task_id))
-        if start is None:
-            raise KeyError(f"no task {task_id!r} in {source!r}")
+        start = self._start(source, task_id)
         pairs = self._document_pairs(source)
-        copies = {start} | {k for p in pairs if p.kind == "exact" and start in (p.first, p.second)
-                            for k in (p.first, p.second)}
+        copies = _copies(start, pairs)
         for k in copies:
             for other in self._candidates_of(k):
                 if self.items[other].source != source and (pair := self._judge(min(k, other), max(k, other))):
                     pairs.append(pair)
         pairs += [p for p in self._programme_pairs_across() if p.first in copies or p.second in copies]
         return [g for g in _groups(self.items, pairs) if (source, task_id) in g.tasks]
+
+    def copies_of(self, source: str, task_id: str) -> list[str]:
+        """The ids of the task and of its copies (`exact`) in its document, in the document's order."""
+        copies = _copies(self._start(source, task_id), self._document_pairs(source))
+        return [self.items[k].task.id for k in sorted(copies)]
+
+    def _start(self, source: str, task_id: str) -> int:
+        start = self._position.get((source, task_id))
+        if start is None:
+            raise KeyError(f"no task {task_id!r} in {source!r}")
+        return start
+
+    def texts(self, groups: list[DuplicateGroup]) -> dict[str, str]:
+        """"source#task id" -> the task's text, for the tasks of `groups`."""
+        return {f"{s}#{t}": self.items[self._position[(s, t)]].task.text for g in groups for s, t in g.tasks}
 
     def _document_pairs(self, source: str) -> list[_Pair]:
         if source not in self._judged_documents:
@@ -303,7 +332,7 @@ class DuplicateFinder:
         return sorted(pairs)
 
     def _vector(self, words: tuple[str, ...]) -> dict[str, float]:
-        return self._weigh(_term_counts(words))
+        return self._weigh(term_counts(words))
 
     def _weigh(self, counts: Counter) -> dict[str, float]:
         return _tfidf(counts, self._idf, self._unseen)
@@ -399,7 +428,7 @@ class DuplicateFinder:
         sections: dict[str, list[int]] = {}
         for k in rows:
             sections.setdefault(self.items[k].task.section, []).append(k)
-        headings = {name: self._vector(_words(_SECTION_NUMBER.sub("", name))) for name in sections}
+        headings = {name: self._vector(heading_words(name)) for name in sections}
         pairs = []
         for k in rows:
             for name, members in sections.items():
@@ -467,7 +496,7 @@ class DuplicateFinder:
     def _listed_work(self, k: int) -> tuple[str, ...] | None:
         """The row's opening clause when it names one work: long, most of the row, and holding a rare word pair."""
         item = self.items[k]
-        opening = _words(_clauses(item.task.text)[0])
+        opening = row_words(_clauses(item.task.text)[0])
         rare = any(self._holders[f"{a} {b}"] <= LISTED_WORK_HOLDERS for a, b in zip(opening, opening[1:])
                    if not (a.isdigit() or b.isdigit()))
         long_enough = len(opening) >= max(LISTED_WORK_WORDS, len(item.words) / 2)
@@ -504,7 +533,7 @@ class DuplicateFinder:
         openings: dict[tuple[str, ...], list[tuple[str, int]]] = {}
         for source in self._by_source:
             for number, forms in enumerate(self._programmes.get(source, [])):
-                for opening in {_subject(form)[:PROGRAMME_OPENING] for form in forms}:
+                for opening in {programme_subject(form)[:PROGRAMME_OPENING] for form in forms}:
                     if len(opening) == PROGRAMME_OPENING:
                         openings.setdefault(opening, []).append((source, number))
         return openings
@@ -527,6 +556,12 @@ class DuplicateFinder:
                      _reason(a, b, wording, meaning, "same substance in another document"))
 
 
+def _copies(start: int, pairs: list[_Pair]) -> set[int]:
+    """A task and the rows an exact pair of its document makes it the same task as."""
+    return {start} | {k for p in pairs if p.kind == "exact" and start in (p.first, p.second)
+                      for k in (p.first, p.second)}
+
+
 def _nearest(scores: np.ndarray) -> list[int]:
     """Up to NEIGHBOURS positions whose cosine reaches CROSS_DOC_MEANING, best first."""
     above = np.flatnonzero(scores >= CROSS_DOC_MEANING)
@@ -540,15 +575,15 @@ def _clauses(text: str) -> list[str]:
     return [c for c in _CLAUSE.split(text) if len(c.split()) >= 3] or [text]
 
 
-def _programme_forms(extraction: Extraction) -> list[list[tuple[str, ...]]]:
+def programme_forms(extraction: Extraction) -> list[list[tuple[str, ...]]]:
     """Each programme of the document as the word sequences that name it: its name and aliases, with the keyword
     ("Chương trình", "Đề án") dropped, long enough to identify it."""
     programmes = []
     for programme in extraction.programmes:
-        keyword = _words(programme.kind)
+        keyword = row_words(programme.kind)
         forms = []
         for name in [programme.name, *programme.aliases]:
-            words = _words(name)
+            words = row_words(name)
             words = words[len(keyword):] if words[:len(keyword)] == keyword else words
             if len(words) >= PROGRAMME_NAME_WORDS:
                 forms.append(words)
@@ -564,7 +599,7 @@ def _openings_held(words: tuple[str, ...],
     return {held for start in range(len(words) - width + 1) for held in openings.get(words[start:start + width], ())}
 
 
-def _subject(form: tuple[str, ...]) -> tuple[str, ...]:
+def programme_subject(form: tuple[str, ...]) -> tuple[str, ...]:
     """A programme's name without its scope: "quốc gia" before the subject, and from "tỉnh X", "giai đoạn …",
     "đến năm …", "địa phương", a number or a document the name refers to on (`_SCOPE_MARKERS`)."""
     for opener in _SCOPE_OPENERS:
@@ -585,16 +620,21 @@ def _is_programme_row(words: tuple[str, ...], forms: list[tuple[str, ...]]) -> b
     return any(f" {' '.join(form)} " in f" {' '.join(words[:len(form) + 3])} " for form in forms)
 
 
-def _words(text: str) -> tuple[str, ...]:
+def row_words(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"\w+", fold(expand_abbreviations(_BULLET.sub("", text.strip())))))
 
 
-def _term_counts(words: tuple[str, ...]) -> Counter:
+def heading_words(section: str) -> tuple[str, ...]:
+    """A section's heading as its rows' words, without its number ("III.1 ")."""
+    return row_words(_SECTION_NUMBER.sub("", section))
+
+
+def term_counts(words: tuple[str, ...]) -> Counter:
     return Counter(list(words) + [f"{words[k]} {words[k + 1]}" for k in range(len(words) - 1)])
 
 
 def _shingles(words: tuple[str, ...]) -> set[str]:
-    return set(_term_counts(words)) or {""}
+    return set(term_counts(words)) or {""}
 
 
 def _idf(frequency: Counter, total: int) -> dict[str, float]:

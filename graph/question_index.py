@@ -93,11 +93,7 @@ class QuestionIndex:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.RLock()
-        self._connection = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-        self._connection.execute("PRAGMA journal_mode=WAL")
-        self._connection.execute("PRAGMA synchronous=NORMAL")   # a cache: a lost commit is rebuilt, not lost
-        # reads go through the OS's page cache, not SQLite's 2 MB default (the index is 70-140 kB a document)
-        self._connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+        self._connection = connect_cache(path)
         self._connection.execute("PRAGMA cache_size=-65536")
         self._connection.executescript(_SCHEMA)
         self._check_format()
@@ -174,9 +170,9 @@ class QuestionIndex:
             ids.update(self._connection.execute(f"SELECT iri, id FROM iris WHERE iri IN ({marks})", chunk))
         return ids
 
-    def transaction(self) -> _Transaction:
+    def transaction(self) -> Transaction:
         """One write transaction (`add` runs inside `sync`'s, or a caller's own)."""
-        return _Transaction(self._connection)
+        return Transaction(self._connection)
 
     # ------------------------------------------------------------------------------------------ reading
     def rows(self, sql: str, parameters: Iterable = ()) -> list[tuple]:
@@ -200,7 +196,18 @@ class QuestionIndex:
         return found[0][0] if found else None
 
 
-class _Transaction:
+def connect_cache(path: Path) -> sqlite3.Connection:
+    """A connection to an index derived from the store (a cache: a commit lost in a crash is rebuilt, so the
+    log is not synced at each one), shared by threads that take turns; reads go through the OS's page cache
+    (mmap), not SQLite's 2 MB default."""
+    connection = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+    return connection
+
+
+class Transaction:
     """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error (the index keeps its previous state)."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:

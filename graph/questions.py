@@ -31,6 +31,7 @@ from graph import iri
 from graph.duplicates import DuplicateFinder, DuplicateGroup, PreparedDocument, prepare
 from graph.parts import Citation, Citer, QuestionGraph, without_place
 from graph.parts import forget_parts as _forget_graph_parts
+from graph.duplicate_index import duplicate_index
 from graph.question_index import IndexedGraph, indexed_graph
 from graph.store import ManifestEntry, Store, StoreError
 from graph.view import CITING
@@ -841,6 +842,8 @@ def duplicates(store: StoreLike, doc: str | None = None, task: str | None = None
                embed: bool = True) -> DuplicatesAnswer:
     """Duplicate groups among the stored tasks; with `doc`, those touching that document (doc_id or file name);
     with `task` ("FILE#TASK-ID", or a task id when only one document has it), those holding that task."""
+    if task and not embed and isinstance(store, Store):
+        return _indexed_duplicates(store, task, doc)
     finder = duplicate_finder(store, embed=embed)
     if task:
         source, task_id = _task_ref(store, finder, task, doc)
@@ -850,8 +853,27 @@ def duplicates(store: StoreLike, doc: str | None = None, task: str | None = None
         if doc:
             source = store.entry(doc).source
             groups = [g for g in groups if any(s == source for s, _t in g.tasks)]
-    texts = {f"{s}#{t}": finder.items[finder._position[(s, t)]].task.text for g in groups for s, t in g.tasks}
-    return DuplicatesAnswer(groups, texts, finder.embedder is not None)
+    return DuplicatesAnswer(groups, finder.texts(groups), finder.embedder is not None)
+
+
+def _indexed_duplicates(store: Store, task: str, doc: str | None) -> DuplicatesAnswer:
+    """The groups of one task, from the store's duplicate index (on wording alone: meaning would need every
+    task's vector at hand): what the finder over every task gives, for the rows those groups can hold."""
+    qg = question_graph(store)
+    source, _, task_id = task.rpartition("#")
+    if doc and not source:
+        source = store.entry(doc).source
+    nodes = [n for n in qg.tasks_with_id(task_id) if not source or
+             qg.documents.get(qg.tasks[n]["doc"], {}).get("source") == source]
+    if len(nodes) != 1:
+        raise QuestionError(f"task {task!r} is in {len(nodes)} documents; name it as FILE#TASK-ID"
+                            if nodes else f"no task {task!r} in the store")
+    source = qg.documents[qg.tasks[nodes[0]]["doc"]]["source"]
+    try:
+        finder = duplicate_index(store).finder_for(source, task_id)
+        return DuplicatesAnswer((groups := finder.groups_of(source, task_id)), finder.texts(groups), False)
+    except KeyError:
+        raise QuestionError(f"no task {task!r} in the store") from None
 
 
 def _task_ref(store: StoreLike, finder: DuplicateFinder, task: str, doc: str | None) -> tuple[str, str]:

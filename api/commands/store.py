@@ -9,6 +9,7 @@ from typing import Iterator
 from tqdm import tqdm
 
 from api.commands.inputs import count_inputs, iter_inputs, read_inputs
+from graph.duplicate_index import duplicate_index
 from graph.questions import question_graph
 from graph.store import Store, StoreError, StoreLockedError
 from ingest.document import SourceDocument
@@ -82,11 +83,12 @@ def _extracted(args: argparse.Namespace) -> Iterator[tuple[Path, SourceDocument 
 
 def _update_index(store: Store) -> bool:
     """Bring the store's indexes up to date: in the search index the documents changed become one segment and
-    the ones removed are tombstoned (api.search_adapter); the question index reads the changed documents'
-    graphs (graph.question_index), so the next question does not. False, with the reason printed, when it
-    cannot be done now."""
+    the ones removed are tombstoned (api.search_adapter); the question and duplicate indexes read the changed
+    documents' graphs and extractions (graph.question_index, graph.duplicate_index), so the next question does
+    not. False, with the reason printed, when it cannot be done now."""
     from api.search_adapter import update_store_index   # search/ loads only when an index is wanted
-    for name, update in (("search", update_store_index), ("question", question_graph)):
+    for name, update in (("search", update_store_index), ("question", question_graph),
+                         ("duplicate", duplicate_index)):
         try:
             update(store)
         except (OSError, StoreError) as err:

@@ -1,5 +1,6 @@
 """The search index follows the store document by document: `plangraph ingest` and `plangraph remove` update it
-(a new segment, tombstones), and so do uploads and deletions over HTTP; nothing is indexed twice."""
+(a new segment, tombstones), and so do uploads and deletions over HTTP; nothing is indexed twice. The question and
+duplicate indexes follow the CLI's changes too."""
 from __future__ import annotations
 
 import argparse
@@ -11,6 +12,7 @@ from api import search_adapter
 from api.app import create_app
 from api.commands import store as store_command
 from api.settings import Settings
+from graph.duplicate_index import INDEX_FILE as DUPLICATES_FILE
 from graph.question_index import INDEX_FILE
 from graph.store import Store
 from search.engine import SearchEngine
@@ -60,13 +62,19 @@ def test_upload_adds_a_segment_and_keeps_the_others(corpus_paths, tmp_path):
         assert [h.id for h in engine.search("khoa học công nghệ", k=5).hits] == [h.id for h in before.hits]
 
 
-def test_cli_ingest_and_remove_keep_the_question_index_in_step(corpus_paths, tmp_path):
-    def indexed() -> list[str]:
-        with sqlite3.connect(tmp_path / INDEX_FILE) as connection:
-            return sorted(row[0] for row in connection.execute("SELECT graph_file FROM files"))
+def test_cli_ingest_and_remove_keep_the_question_and_duplicate_indexes_in_step(corpus_paths, tmp_path):
+    def indexed() -> tuple[list[str], list[str]]:
+        with sqlite3.connect(tmp_path / INDEX_FILE) as questions, \
+                sqlite3.connect(tmp_path / DUPLICATES_FILE) as duplicates:
+            return (sorted(row[0] for row in questions.execute("SELECT graph_file FROM files")),
+                    sorted(row[0] for row in duplicates.execute("SELECT extraction_file FROM files")))
+
+    def stored() -> tuple[list[str], list[str]]:
+        entries = Store(tmp_path, validate=False).documents()
+        return sorted(e.graph_file for e in entries), sorted(e.extraction_file for e in entries)
 
     assert _ingest(corpus_paths[:2], tmp_path) == 0
-    store = Store(tmp_path, validate=False)
-    assert indexed() == sorted(e.graph_file for e in store.documents())
-    assert store_command.run_remove(argparse.Namespace(document=store.documents()[0].doc_id, store=str(tmp_path))) == 0
-    assert indexed() == sorted(e.graph_file for e in store.documents()) and len(indexed()) == 1
+    assert indexed() == stored() and len(indexed()[1]) == 2
+    first = Store(tmp_path, validate=False).documents()[0].doc_id
+    assert store_command.run_remove(argparse.Namespace(document=first, store=str(tmp_path))) == 0
+    assert indexed() == stored() and len(indexed()[1]) == 1
