@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from graph import questions as q
+from graph.duplicate_index import duplicate_index
 from graph.questions import ROLES
 from graph.question_index import INDEX_FILE
 from graph.store import Store
@@ -74,6 +75,22 @@ def cites_latencies(state, qg, most: list[str], typical: list[str], repeats: int
              repeats)
 
 
+def _duplicates_latency(store: Store, embed: bool) -> None:
+    """`duplicates --task` of random tasks, from the finder over every task built in memory once per state (as
+    the CLI answers below `INDEXED_DUPLICATES` documents, and with embeddings), and without embeddings from the
+    store's duplicate index, each question building its finder from the index (as from that size on)."""
+    rows = [(e.source, t.id) for e in store.documents() for t in store.extraction(e.doc_id).tasks]
+    tasks = random.Random(4).sample(rows, min(SAMPLE, len(rows)))
+    print(f"{'duplicate finder (memory)':28} {_timed(lambda: q.duplicate_finder(store, embed=embed)):7.2f} s  "
+          f"(once; {'with' if embed else 'without'} embeddings)")
+    finder = q.duplicate_finder(store, embed=embed)
+    _latency("duplicates --task, memory", [lambda s=s, t=t: finder.groups_of(s, t) for s, t in tasks])
+    if not embed:
+        print(f"{'duplicate index: sync':28} {_timed(lambda: duplicate_index(store)):7.2f} s  (what changed)")
+        index = duplicate_index(store)
+        _latency("duplicates --task, index", [lambda s=s, t=t: index.groups_of(s, t) for s, t in tasks], 3)
+
+
 def _ranked(qg, relations: tuple[str, ...], table) -> list[tuple[str, int]]:
     """(node of `table`, how many nodes point at it by `relations`), most first (read off the index's tables)."""
     marks = ",".join("?" * len(relations))
@@ -113,12 +130,7 @@ def main(directory: Path, embed: bool, rebuild: bool, duplicates: bool) -> None:
     _latency("agency, median", [lambda a=a: q.agency(store, a) for a in _typical(busy)])
     _latency("agency, typed alias", [lambda: q.agency(store, "Sở KH&CN Quảng Ngãi")])
     if duplicates:
-        print(f"{'duplicate index':28} {_timed(lambda: q.duplicate_finder(store, embed=embed)):7.2f} s  "
-              f"(once; {'with' if embed else 'without'} embeddings)")
-        finder = q.duplicate_finder(store, embed=embed)
-        tasks = random.Random(4).sample(sorted(finder._position), min(SAMPLE, len(finder._position)))
-        _latency("duplicates --task", [lambda s=s, t=t: q.duplicates(store, task=f"{s}#{t}", embed=embed)
-                                       for s, t in tasks])
+        _duplicates_latency(store, embed)
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GiB")
 
 
@@ -127,6 +139,6 @@ if __name__ == "__main__":
     parser.add_argument("store", nargs="?", default=str(Path.home() / ".cache" / "plangraph" / "bench-store"))
     parser.add_argument("--embed", action="store_true")
     parser.add_argument("--rebuild", action="store_true", help="build the question index from nothing")
-    parser.add_argument("--no-duplicates", action="store_true", help="skip the (in-memory) duplicate index")
+    parser.add_argument("--no-duplicates", action="store_true", help="skip duplicates --task")
     args = parser.parse_args()
     main(Path(args.store), args.embed, args.rebuild, not args.no_duplicates)

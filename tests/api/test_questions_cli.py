@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
+from graph import questions as q
 from graph.store import Store
 from ingest.pipeline import extract
 from ingest.readers import read
@@ -79,6 +80,17 @@ def test_cli_duplicates_and_lint(store_dir, capsys):
     assert "citation_date_conflict" in kinds
     code, out = _run(capsys, "lint", str(SHARED / "corpus" / "000_1cc758f53e979a0a.txt"))
     assert code == 0 and "line " in out
+
+
+def test_cli_duplicates_of_a_task_read_the_index_of_a_large_store_alike(store_dir, capsys, monkeypatch):
+    argv = ("duplicates", "--task", "001_c9fe7b2844345c15.txt#001-III.1.5", "--no-embed", "--store", store_dir, "--json")
+    code, from_memory = _run(capsys, *argv)
+    monkeypatch.setattr(q, "INDEXED_DUPLICATES", 1)   # as a store of a thousand documents would
+    code, from_index = _run(capsys, *argv)
+    assert code == 0 and json.loads(from_index) == json.loads(from_memory) and json.loads(from_index)["groups"]
+    code, _out = _run(capsys, "duplicates", "--task", "001-III.1.5", "--no-embed", "--store", store_dir)
+    assert code == 0
+    assert _run(capsys, "duplicates", "--task", "nothing.txt#9", "--no-embed", "--store", store_dir)[0] == 1
 
 
 def test_cli_unknown_name_is_an_error(store_dir, capsys):
