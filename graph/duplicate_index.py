@@ -26,9 +26,9 @@ from typing import Callable, Iterable, Iterator
 
 from graph import codec
 from graph.duplicates import (PROGRAMME_OPENING, DuplicateFinder, DuplicateGroup, PreparedDocument, PreparedTask,
-                              clause_words, heading_words, prepare, programme_forms, programme_subject, restore,
+                              clause_words, copies_in, heading_words, prepare, programme_forms, programme_subject, restore,
                               term_counts)
-from graph.question_index import Transaction, connect_cache
+from graph.question_index import Transaction, connect_cache, open_schema
 from graph.store import ManifestEntry, Store, StoreError
 from ingest.model import DocumentMeta, Extraction, Programme, Task
 
@@ -37,7 +37,6 @@ FORMAT = "2"
 _CHUNK = 500
 DOCUMENTS = 256   # prepared documents kept (a task's page asks of its document's other tasks next)
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (file INTEGER PRIMARY KEY AUTOINCREMENT, extraction_file TEXT UNIQUE NOT NULL,
                                   source TEXT NOT NULL, doc_id TEXT NOT NULL, programmes TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS files_by_source ON files (source);
@@ -80,15 +79,10 @@ class DuplicateIndex:
         self.path = path
         self._lock = threading.RLock()
         self._db = connect_cache(path)
-        self._db.executescript(_SCHEMA)
+        open_schema(self._db, _SCHEMA, FORMAT)
+        self._db.execute("INSERT OR IGNORE INTO meta VALUES ('rows', '0')")   # the rows held, for the IDF
         # a file's rows never change (and AUTOINCREMENT never gives its id again): its prepared form is kept
         self._document: Callable[[int], PreparedDocument] = lru_cache(DOCUMENTS)(self._read_document)
-        found = self._db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-        if found is None or found[0] != FORMAT:   # new, or written by another plangraph: start again
-            with self.transaction():
-                for table in (*_BY_FILE, "holders", "files", "meta"):
-                    self._db.execute(f"DELETE FROM {table}")
-                self._db.executemany("INSERT INTO meta VALUES (?, ?)", (("format", FORMAT), ("rows", "0")))
 
     # ------------------------------------------------------------------------------------------ writing
     def sync(self, entries: list[ManifestEntry], read: Callable[[ManifestEntry], Extraction]) -> None:
@@ -156,9 +150,7 @@ class DuplicateIndex:
             if found is None:
                 raise KeyError(f"no document {source!r} in the duplicate index")
             file, own = found[0], self._document(found[0])
-            # the task's copies in its document are found from the document alone; their groups reach further
-            alone = DuplicateFinder([own], None, collection=self._statistics([own]))
-            copies = set(alone.copies_of(source, task_id))
+            copies = set(copies_in(own, task_id))   # the rows whose groups the task shares, reaching further
             rows = [t for t in own.tasks if t.task.id in copies]
             documents = {file: own}
             for other in self._programme_documents(rows) - {file}:

@@ -289,11 +289,6 @@ class DuplicateFinder:
         pairs += [p for p in self._programme_pairs_across() if p.first in copies or p.second in copies]
         return [g for g in _groups(self.items, pairs) if (source, task_id) in g.tasks]
 
-    def copies_of(self, source: str, task_id: str) -> list[str]:
-        """The ids of the task and of its copies (`exact`) in its document, in the document's order."""
-        copies = _copies(self._start(source, task_id), self._document_pairs(source))
-        return [self.items[k].task.id for k in sorted(copies)]
-
     def _start(self, source: str, task_id: str) -> int:
         start = self._position.get((source, task_id))
         if start is None:
@@ -370,7 +365,7 @@ class DuplicateFinder:
         if _different_periods(a.period, b.period):
             return _Pair(i, j, "recurring", wording,
                          _reason(a, b, wording, None, f"the same task in periods {a.period} and {b.period}"))
-        if self.items[i].words == self.items[j].words and _periods_agree(a.period, b.period):
+        if _copy(self.items[i].words, a.period, self.items[j].words, b.period):
             return _Pair(i, j, "exact", 1.0, _reason(a, b, wording, None, "identical text"))
         if _years_differ(a.text, b.text):
             return None
@@ -554,6 +549,21 @@ class DuplicateFinder:
             return None
         return _Pair(i, j, "similar", (wording + meaning) / 2,
                      _reason(a, b, wording, meaning, "same substance in another document"))
+
+
+def copies_in(document: PreparedDocument, task_id: str) -> list[str]:
+    """The ids of the task and of the rows of its document that are its copies (the pairs judged `exact`), in
+    the document's order. KeyError: no such task."""
+    start = next((t for t in document.tasks if t.task.id == task_id), None)
+    if start is None:
+        raise KeyError(f"no task {task_id!r} in {document.source!r}")
+    return [t.task.id for t in document.tasks
+            if t is start or _copy(start.words, start.task.period, t.words, t.task.period)]
+
+
+def _copy(words: tuple[str, ...], period: str | None, other: tuple[str, ...], other_period: str | None) -> bool:
+    """Two rows of one document are one copied row: the same words, in one period or with none given."""
+    return words == other and not _different_periods(period, other_period) and _periods_agree(period, other_period)
 
 
 def _copies(start: int, pairs: list[_Pair]) -> set[int]:

@@ -39,7 +39,6 @@ _COLLABORATING = ("lead", "cooperating", "recipient")
 MMAP_BYTES = 16 << 30
 CACHED = 200_000   # entries of each per-state cache (nodes, edges, entities)
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (file INTEGER PRIMARY KEY, graph_file TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL,
                                   source TEXT NOT NULL, graph TEXT NOT NULL, doc INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS files_by_doc ON files (doc_id);
@@ -95,19 +94,8 @@ class QuestionIndex:
         self._lock = threading.RLock()
         self._connection = connect_cache(path)
         self._connection.execute("PRAGMA cache_size=-65536")
-        self._connection.executescript(_SCHEMA)
-        self._check_format()
+        open_schema(self._connection, _SCHEMA, FORMAT)
         self.id_of: Callable[[str], int | None] = lru_cache(CACHED)(self._id_of)
-
-    def _check_format(self) -> None:
-        row = self._connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-        if row is None:
-            self._connection.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
-        elif row[0] != FORMAT:   # written by another plangraph: start again from the graph files
-            with self.transaction():
-                for table in (*_TABLES, "node_types", "node_vals", "node_edges", "files", "iris"):
-                    self._connection.execute(f"DELETE FROM {table}")
-                self._connection.execute("UPDATE meta SET value = ? WHERE key = 'format'", (FORMAT,))
 
     # ------------------------------------------------------------------------------------------ writing
     def sync(self, entries: list[ManifestEntry],
@@ -205,6 +193,21 @@ def connect_cache(path: Path) -> sqlite3.Connection:
     connection.execute("PRAGMA synchronous=NORMAL")
     connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
     return connection
+
+
+def open_schema(connection: sqlite3.Connection, schema: str, version: str) -> None:
+    """Create an index's tables; a file written in another format (by another plangraph) is emptied of its
+    tables first, since its columns may not be these: the index is then rebuilt from the store."""
+    connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    found = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+    if found is not None and found[0] != version:
+        with Transaction(connection):
+            for (table,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                               "AND name NOT LIKE 'sqlite%'").fetchall():
+                connection.execute(f"DROP TABLE {table}")
+            connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    connection.executescript(schema)
+    connection.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (version,))
 
 
 class Transaction:

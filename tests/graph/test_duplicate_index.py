@@ -2,6 +2,8 @@
 follows the store's changes."""
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,14 @@ def test_the_index_follows_a_removal_and_a_readdition(store, tmp_path):
     copy.ingest(Path(removed.path), extract(doc), doc)
     assert _same_answers(copy, others=20)
     assert (copy.path / INDEX_FILE).exists()
+
+
+def test_an_index_of_another_format_is_rebuilt(store, tmp_path):
+    copy = Store(shutil.copytree(store.path, tmp_path / "store"), validate=False)
+    source, task_id = next((s, t) for s, t in _full(store)._position if duplicate_index(store).groups_of(s, t))
+    with sqlite3.connect(copy.path / INDEX_FILE) as connection:   # an older plangraph's tables, not these
+        connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        connection.execute("INSERT OR REPLACE INTO meta VALUES ('format', 'older')")
+        connection.execute("DROP TABLE IF EXISTS rows")
+        connection.execute("CREATE TABLE rows (file INTEGER, pos INTEGER, task TEXT)")
+    assert _groups(duplicate_index(copy).groups_of(source, task_id)) == _groups(_full(store).groups_of(source, task_id))
