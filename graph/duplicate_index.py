@@ -16,6 +16,7 @@ file, one transaction per change, rebuilt when its format changes. It is a cache
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 import threading
 from collections import Counter
@@ -30,10 +31,10 @@ from graph.duplicates import (PROGRAMME_OPENING, DuplicateFinder, DuplicateGroup
                               term_counts)
 from graph.question_index import Transaction, connect_cache, open_schema
 from graph.store import ManifestEntry, Store, StoreError
-from ingest.model import DocumentMeta, Extraction, Programme, Task
+from ingest.model import DocumentMeta, Extraction, Programme, Span, Task
 
 INDEX_FILE = "duplicates.sqlite"
-FORMAT = "2"
+FORMAT = "3"
 _CHUNK = 500
 DOCUMENTS = 256   # prepared documents kept (a task's page asks of its document's other tasks next)
 _SCHEMA = """
@@ -102,7 +103,7 @@ class DuplicateIndex:
         file = self._db.execute("INSERT INTO files (extraction_file, source, doc_id, programmes) VALUES (?, ?, ?, ?)",
                                 (extraction_file, extraction.source, extraction.doc_id, programmes)).lastrowid
         self._db.executemany("INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?)", (
-            (file, pos, codec.to_json(t.task), " ".join(t.words),
+            (file, pos, _task_json(t.task), " ".join(t.words),
              _CLAUSES.join(" ".join(c) for c in clause_words(t.task.text)), t.minhash.hashvalues.tobytes())
             for pos, t in enumerate(document.tasks)))
         self._db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?, ?)",
@@ -114,8 +115,7 @@ class DuplicateIndex:
         self._count(document, 1)
 
     def _remove(self, file: int) -> None:
-        tasks = [codec.from_json(Task, body) for (body,) in
-                 self._db.execute("SELECT task FROM rows WHERE file = ? ORDER BY pos", (file,))]
+        tasks = [_task(body) for (body,) in self._db.execute("SELECT task FROM rows WHERE file = ? ORDER BY pos", (file,))]
         self._count(prepare(Extraction("", "", DocumentMeta(), tasks=tasks)), -1)
         for table in _BY_FILE:
             self._db.execute(f"DELETE FROM {table} WHERE file = ?", (file,))
@@ -214,9 +214,19 @@ _CLAUSES = "\x1f"   # between the clauses of a row, as stored
 _ROW = "task, words, clauses, hashes"
 
 
+def _task_json(task: Task) -> str:
+    """What the finder reads of a task (its judging and its reasons), in a form read back in microseconds."""
+    return json.dumps([task.id, task.section, task.text, task.span.start, task.span.end, task.lead, task.period,
+                       task.citations], ensure_ascii=False)
+
+
+def _task(stored: str) -> Task:
+    task_id, section, text, start, end, lead, period, citations = json.loads(stored)
+    return Task(task_id, section, text, Span(start, end), lead=lead, period=period, citations=citations)
+
+
 def _restored(task: str, words: str, clauses: str, hashes: bytes) -> PreparedTask:
-    return restore(codec.from_json(Task, task), tuple(words.split()), [tuple(c.split()) for c in clauses.split(_CLAUSES)],
-                   hashes)
+    return restore(_task(task), tuple(words.split()), [tuple(c.split()) for c in clauses.split(_CLAUSES)], hashes)
 
 
 def _heading_terms(section: str) -> set[str]:

@@ -175,7 +175,8 @@ def restore(task: Task, words: tuple[str, ...], clauses: list[tuple[str, ...]], 
     clauses' words (`clause_words`) and its MinHash values (`hashvalues.tobytes()`)."""
     minhash = MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(hashes, dtype=_REFERENCE.hashvalues.dtype),
                       permutations=_REFERENCE.permutations, scheme=_REFERENCE.scheme)
-    return PreparedTask(task, words, _shingles(words), term_counts(words), tuple(map(term_counts, clauses)), minhash,
+    counts = term_counts(words)
+    return PreparedTask(task, words, set(counts) or {""}, counts, tuple(map(term_counts, clauses)), minhash,
                         _band_keys(minhash))
 
 
