@@ -188,11 +188,11 @@ class DuplicateIndex:
                 by_file.setdefault(file, []).append(pos)
         out = {}
         for file, positions in by_file.items():
-            (source,), marks = self._db.execute("SELECT source FROM files WHERE file = ?", (file,)).fetchone(), \
-                ",".join("?" * len(positions))
-            rows = self._db.execute(f"SELECT {_ROW} FROM rows WHERE file = ? AND pos IN ({marks}) ORDER BY pos",
-                                    (file, *positions))
-            out[file] = PreparedDocument(source, tuple(_restored(*row) for row in rows), [])
+            (source,) = self._db.execute("SELECT source FROM files WHERE file = ?", (file,)).fetchone()
+            marks = ",".join("?" * len(positions))
+            found = self._db.execute(f"SELECT {_ROW} FROM rows WHERE file = ? AND pos IN ({marks}) ORDER BY pos",
+                                     (file, *positions))
+            out[file] = PreparedDocument(source, tuple(_restored(*row) for row in found), [])
         return out
 
     def _statistics(self, documents: list[PreparedDocument]) -> tuple[Counter, int]:
