@@ -15,7 +15,7 @@ import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterable, NamedTuple, Protocol
 
 import networkx as nx
@@ -58,6 +58,44 @@ class Citer(NamedTuple):
     source: str | None          # that document's file name
     province: str | None        # that document's province
     task_id: str | None
+
+
+class Walk:
+    """What a walk of the citers found (`QuestionGraph.citers`), with the order and counts `cites` reads, made
+    once per walk: the next page of a much-cited resolution sorts nothing again."""
+
+    def __init__(self, reached: dict[str, Citer]) -> None:
+        self.reached = reached
+
+    @cached_property
+    def citing(self) -> list[str]:
+        """The documents and tasks reached, by province, file, the document before its tasks, task id."""
+        found = [n for n, c in self.reached.items() if c.stepped and c.kind != "legal" and c.doc is not None]
+        return sorted(found, key=lambda n: _citing_order(self.reached[n]))
+
+    @cached_property
+    def on_chains(self) -> list[str]:
+        """The legal documents reached (the chains' links), nearest first."""
+        found = [n for n, c in self.reached.items() if c.stepped and c.kind == "legal"]
+        return sorted(found, key=lambda n: (self.reached[n].level, n))
+
+    @cached_property
+    def counts(self) -> dict[str, dict[str, int]]:
+        """province -> how many documents cite (themselves or by a task), how many tasks, how many directly."""
+        documents: dict[str, set[str]] = defaultdict(set)
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: {"documents": 0, "tasks": 0, "direct": 0})
+        for citer in map(self.reached.__getitem__, self.citing):
+            province = citer.province or "national"
+            documents[province].add(citer.doc or "")
+            counts[province]["tasks"] += citer.kind == "task"
+            counts[province]["direct"] += citer.level == 1
+        for province, docs in documents.items():
+            counts[province]["documents"] = len(docs)
+        return dict(sorted(counts.items()))
+
+
+def _citing_order(citer: Citer) -> tuple:
+    return citer.province or "", citer.source or "", citer.kind != "document", citer.task_id or ""
 
 
 WALKS = 16   # walks of `citers` kept per state
@@ -138,7 +176,7 @@ class QuestionGraph:
     def __post_init__(self) -> None:
         self.citers = lru_cache(WALKS)(self._citers)   # asked again (the next page), a walk costs the page
 
-    def _citers(self, starts: tuple[str, ...]) -> dict[str, Citer]:
+    def _citers(self, starts: tuple[str, ...]) -> Walk:
         """Every node reached from `starts` against the citing edges, a level at a time; a document and the
         legal resource it realizes are one. Each node keeps the least IRI of the nodes that reach it first as its
         parent, so the answer does not depend on the order edges are stored in (`IndexedGraph.citers` agrees)."""
@@ -155,7 +193,7 @@ class QuestionGraph:
             level += 1
             reached.update({n: (p, True, level) for n, p in cited.items()})
             frontier = sorted(cited)
-        return {node: Citer(*at, *self._placed(node)) for node, at in reached.items()}
+        return Walk({node: Citer(*at, *self._placed(node)) for node, at in reached.items()})
 
     @staticmethod
     def _reach(nodes: list[str], neighbours, reached: dict) -> dict[str, str]:

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from graph import codec, iri
-from graph.parts import (LABELS, WALKS, Citation, Citer, DocumentSource, GraphPart, leading_numbers, person_matches, read_part,
-                         without_place)
+from graph.parts import (LABELS, WALKS, Citation, Citer, DocumentSource, GraphPart, Walk, leading_numbers,
+                         person_matches, read_part, without_place)
 from graph.sentences import sentence_around
 from graph.store import ManifestEntry, Store
 from graph.view import CITING, KINDS
@@ -302,7 +302,7 @@ class IndexedGraph:
         self._is_task = _kind_condition(index, "task", "target")
         self.realizations: Callable[[str], set[str]] = lru_cache(CACHED)(self._realizations)
         # a much-cited resolution's walk costs its citers; asked again (the next page), it costs the page
-        self.citers: Callable[[tuple[str, ...]], dict[str, Citer]] = lru_cache(WALKS)(self._citers)
+        self.citers: Callable[[tuple[str, ...]], Walk] = lru_cache(WALKS)(self._citers)
         self._same_sql, self._citing_sql = _walk_steps(self._in_view)
 
     # -------------------------------------------------------------------------------------- nodes and edges
@@ -361,7 +361,7 @@ class IndexedGraph:
         return ({t for _s, t, rel in self.edges_at(node, False) if rel == "realizes"} |
                 {s for s, _t, rel in self.edges_at(node, True) if rel == "realizes"})
 
-    def _citers(self, starts: tuple[str, ...]) -> dict[str, Citer]:
+    def _citers(self, starts: tuple[str, ...]) -> Walk:
         """What `QuestionGraph.citers` gives, walked in SQL a level at a time: the tens of thousands of citers
         of a national resolution are a few set operations, not a query each."""
         with self.index.scratch() as db:
@@ -377,7 +377,7 @@ class IndexedGraph:
                 if not db.execute(self._citing_sql, {"level": level, "round": round_}).rowcount:
                     break
                 level, round_ = level + 1, round_ + 1
-            return self._citers_walked(db)
+            return Walk(self._citers_walked(db))
 
     def _citers_walked(self, db: sqlite3.Connection) -> dict[str, Citer]:
         rank = {str(self.index.id_of(c)): at for c, at in _KIND_ORDER_OF_CLASS.items() if self.index.id_of(c)}

@@ -498,39 +498,17 @@ def cites(store: StoreLike, reference: str, *, offset: int = 0, limit: int | Non
     if isinstance(resolved, Ambiguous):
         return resolved
     qg = question_graph(store)
-    reached = qg.citers(tuple(resolved.iris))
-    paths = _Paths(qg, reached, resolved.label)
-    citers = sorted((n for n, c in reached.items() if c.stepped and c.kind != "legal" and c.doc is not None),
-                    key=lambda n: _citing_order(reached[n]))
-    listed = citers[offset:None if limit is None else offset + limit]
-    citing = [_citing(store, qg, node, paths, resolved.iris) for node in listed]
-    on_chains = sorted((n for n, c in reached.items() if c.stepped and c.kind == "legal"),
-                       key=lambda n: (reached[n].level, n))
-    through = [_through(store, qg, node, paths.of(node)[-2].node, paths.of(node)) for node in on_chains[:limit]]
+    walk = qg.citers(tuple(resolved.iris))
+    paths = _Paths(qg, walk.reached, resolved.label)
+    citing = [_citing(store, qg, node, paths, resolved.iris)
+              for node in walk.citing[offset:None if limit is None else offset + limit]]
+    through = [_through(store, qg, node, paths.of(node)[-2].node, paths.of(node)) for node in walk.on_chains[:limit]]
     for hit in through:
         hit.chains = _chains(qg, hit.node, paths, resolved.iris)
     plans = qg.plan_tasks([h.node for h in citing if h.kind == "document" and h.relation == "basis"])
     return CitesAnswer(reference, resolved, citing, through,
                        {qg.documents[doc]["doc_id"]: tasks for doc, tasks in plans.items() if tasks},
-                       len(citers), _counts(reached[n] for n in citers), len(on_chains), offset, limit)
-
-
-def _citing_order(citer: Citer) -> tuple:
-    return citer.province or "", citer.source or "", citer.kind != "document", citer.task_id or ""
-
-
-def _counts(citers: Iterable[Citer]) -> dict[str, dict[str, int]]:
-    """province -> how many documents cite (themselves or by a task), how many tasks, how many directly."""
-    documents: dict[str, set[str]] = defaultdict(set)
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"documents": 0, "tasks": 0, "direct": 0})
-    for citer in citers:
-        province = citer.province or "national"
-        documents[province].add(citer.doc or "")
-        counts[province]["tasks"] += citer.kind == "task"
-        counts[province]["direct"] += citer.level == 1
-    for province, docs in documents.items():
-        counts[province]["documents"] = len(docs)
-    return dict(sorted(counts.items()))
+                       len(walk.citing), walk.counts, len(walk.on_chains), offset, limit)
 
 
 class _Paths:
