@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -29,8 +28,8 @@ from graph import codec
 from graph.duplicates import (PROGRAMME_OPENING, DuplicateFinder, DuplicateGroup, PreparedDocument, PreparedTask,
                               clause_words, copies_in, heading_words, prepare, programme_forms, programme_subject, restore,
                               term_counts)
-from graph.question_index import Transaction, connect_cache, open_schema
-from graph.store import ManifestEntry, Store, StoreError
+from graph.question_index import Transaction, connect_cache, following, open_schema
+from graph.store import ManifestEntry, Store
 from ingest.model import DocumentMeta, Extraction, Programme, Span, Task
 
 INDEX_FILE = "duplicates.sqlite"
@@ -112,24 +111,25 @@ class DuplicateIndex:
                              ((gram, file, pos) for pos, t in enumerate(document.tasks) for gram in _runs(t.words)))
         self._db.executemany("INSERT OR IGNORE INTO openings VALUES (?, ?)",
                              ((gram, file) for gram in _openings(document)))
-        self._count(document, 1)
+        self._count([t.counts for t in document.tasks], 1)
 
     def _remove(self, file: int) -> None:
-        tasks = [_task(body) for (body,) in self._db.execute("SELECT task FROM rows WHERE file = ? ORDER BY pos", (file,))]
-        self._count(prepare(Extraction("", "", DocumentMeta(), tasks=tasks)), -1)
+        self._count([term_counts(tuple(words.split())) for (words,) in
+                     self._db.execute("SELECT words FROM rows WHERE file = ?", (file,))], -1)
         for table in _BY_FILE:
             self._db.execute(f"DELETE FROM {table} WHERE file = ?", (file,))
         self._db.execute("DELETE FROM files WHERE file = ?", (file,))
 
-    def _count(self, document: PreparedDocument, sign: int) -> None:
-        """The rows holding each term, and the rows in all: the collection's statistics (IDF)."""
-        held = Counter(term for task in document.tasks for term in task.counts)
+    def _count(self, rows: list[Counter], sign: int) -> None:
+        """Add (or take away) rows with these term counts to the collection's statistics (IDF): the rows holding
+        each term, and the rows in all."""
+        held = Counter(term for counts in rows for term in counts)
         self._db.executemany("INSERT INTO holders VALUES (?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
                              ((term, sign * n) for term, n in held.items()))
         if sign < 0:
-            self._db.execute("DELETE FROM holders WHERE n <= 0")
+            self._db.executemany("DELETE FROM holders WHERE term = ? AND n <= 0", ((term,) for term in held))
         self._db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'rows'",
-                         (sign * len(document.tasks),))
+                         (sign * len(rows),))
 
     def transaction(self) -> Transaction:
         """One write transaction (`add` runs inside `sync`'s, or a caller's own)."""
@@ -199,7 +199,8 @@ class DuplicateIndex:
         """The collection's holders of every term the loaded rows (and their documents' headings) hold, and
         its number of rows."""
         terms = {term for d in documents for t in d.tasks for term in t.counts}
-        terms |= {term for d in documents for t in d.tasks for term in _heading_terms(t.task.section)}
+        for section in {t.task.section for d in documents for t in d.tasks}:
+            terms.update(term_counts(heading_words(section)))
         holders = Counter(dict(self._lookup("SELECT term, n FROM holders WHERE term IN ({})", sorted(terms))))
         total = int(self._db.execute("SELECT value FROM meta WHERE key = 'rows'").fetchone()[0])
         return holders, total
@@ -229,40 +230,26 @@ def _restored(task: str, words: str, clauses: str, hashes: bytes) -> PreparedTas
     return restore(_task(task), tuple(words.split()), [tuple(c.split()) for c in clauses.split(_CLAUSES)], hashes)
 
 
-def _heading_terms(section: str) -> set[str]:
-    return set(term_counts(heading_words(section)))
-
-
 @dataclass
 class _Programmes:
     """A document's programmes, as stored in one column."""
     programmes: list[Programme]
 
 
-_INDEXES: dict[str, tuple[DuplicateIndex, tuple[str, ...]]] = {}   # store -> its index, the files it holds
+_INDEXES: dict[str, DuplicateIndex] = {}                          # store -> its index
+_SYNCED: dict[str, tuple[tuple[str, ...], DuplicateIndex]] = {}   # store -> (extraction files held, its index)
 _INDEXES_LOCK = threading.Lock()
-_READ_ATTEMPTS = 3
 
 
 def duplicate_index(store: Store) -> DuplicateIndex:
     """The duplicate index of `store`, brought up to the store's state (only the documents that changed are
     read). StoreError: it cannot be written, or the store kept changing while it was read."""
-    key = str(store.path.resolve())
-    for _attempt in range(_READ_ATTEMPTS):
-        entries = store.documents()
-        files = tuple(e.extraction_file for e in entries)
-        with _INDEXES_LOCK:
-            index, synced = _INDEXES.get(key) or (None, None)
-            if index is not None and synced == files:
-                return index
-            try:
-                index = index or DuplicateIndex(store.path / INDEX_FILE)
-                index.sync(entries, lambda e: codec.from_json(
-                    Extraction, (store.path / e.extraction_file).read_text(encoding="utf-8")))
-            except FileNotFoundError:   # a writer switched and cleaned up between our reads: read again
-                continue
-            except sqlite3.Error as error:
-                raise StoreError(f"the duplicate index of the store at {store.path} cannot be written: {error}") from None
-            _INDEXES[key] = (index, files)
-            return index
-    raise StoreError(f"the store at {store.path} kept changing while it was read; try again")
+    def synced(entries: list[ManifestEntry]) -> DuplicateIndex:
+        key = str(store.path.resolve())
+        index = _INDEXES.get(key) or _INDEXES.setdefault(key, DuplicateIndex(store.path / INDEX_FILE))
+        index.sync(entries, lambda e: codec.from_json(Extraction, (store.path / e.extraction_file).read_text(
+            encoding="utf-8")))
+        return index
+
+    with _INDEXES_LOCK:
+        return following(store, _SYNCED, "duplicate", lambda e: e.extraction_file, synced)

@@ -19,13 +19,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, TypeVar
 
 from graph import codec, iri
 from graph.parts import (LABELS, WALKS, Citation, Citer, DocumentSource, GraphPart, Walk, leading_numbers,
                          person_matches, read_part, without_place)
 from graph.sentences import sentence_around
-from graph.store import ManifestEntry, Store
+from graph.store import ManifestEntry, Store, StoreError
 from graph.view import CITING, KINDS
 from ingest.document import SourceDocument
 from ingest.keys import agency_key
@@ -193,6 +193,32 @@ def connect_cache(path: Path) -> sqlite3.Connection:
     connection.execute("PRAGMA synchronous=NORMAL")
     connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
     return connection
+
+
+T = TypeVar("T")
+_READ_ATTEMPTS = 3   # a reader racing a writer's cleanup re-reads the manifest this many times
+
+
+def following(store: Store, held: dict[str, tuple[tuple[str, ...], T]], name: str,
+              files_of: Callable[[ManifestEntry], str], build: Callable[[list[ManifestEntry]], T]) -> T:
+    """What `build` makes of the store's current state (an index brought up to it), kept in `held` until the
+    manifest names other files. StoreError: the `name` index cannot be written, or the store kept changing."""
+    key = str(store.path.resolve())
+    for _attempt in range(_READ_ATTEMPTS):
+        entries = store.documents()
+        files = tuple(files_of(e) for e in entries)
+        found = held.get(key)
+        if found is not None and found[0] == files:
+            return found[1]
+        try:
+            value = build(entries)
+        except FileNotFoundError:   # a writer switched and cleaned up between our reads: read again
+            continue
+        except sqlite3.Error as error:
+            raise StoreError(f"the {name} index of the store at {store.path} cannot be written: {error}") from None
+        held[key] = (files, value)
+        return value
+    raise StoreError(f"the store at {store.path} kept changing while it was read; try again")
 
 
 def open_schema(connection: sqlite3.Connection, schema: str, version: str) -> None:

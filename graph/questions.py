@@ -18,7 +18,6 @@ and gigabytes of view. Each question also exists as a parameterised query in `on
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 from collections import defaultdict, deque
 from dataclasses import asdict, dataclass, field
@@ -32,8 +31,8 @@ from graph.duplicates import DuplicateFinder, DuplicateGroup, PreparedDocument, 
 from graph.parts import Citation, Citer, QuestionGraph, without_place
 from graph.parts import forget_parts as _forget_graph_parts
 from graph.duplicate_index import duplicate_index
-from graph.question_index import IndexedGraph, indexed_graph
-from graph.store import ManifestEntry, Store, StoreError
+from graph.question_index import IndexedGraph, following, indexed_graph
+from graph.store import ManifestEntry, Store
 from graph.view import CITING
 from ingest.agencies import province_of, provinces
 from ingest.citations import find_reference, symbol_type
@@ -47,7 +46,6 @@ from ontology.terms import ID
 ROLES = ("lead", "cooperating", "recipient", "directed_by")
 RELATION_OF_EDGE = {"based_on": "basis", "applies": "applies", "amends": "amends"}   # "cites": task or mention
 _YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)(?![\d/-])")
-_READ_ATTEMPTS = 3   # a reader racing a writer's cleanup re-reads the manifest this many times
 # From this many documents a task's duplicates (on wording) come from the on-disk index (some 0.1-1.5 s a task,
 # memory flat), below it from the finder over every task, built once per state (18 s at 420 documents, then
 # about 1 ms a task): the answers are the same.
@@ -337,22 +335,7 @@ def question_graph(store: StoreLike) -> GraphLike:
     read) and reused until the store changes."""
     if isinstance(store, HeldState):
         return store.graph
-    for _attempt in range(_READ_ATTEMPTS):
-        entries = store.documents()
-        files = tuple(e.graph_file for e in entries)
-        key = str(store.path.resolve())
-        held = _VIEWS.get(key)
-        if held is not None and held[0] == files:
-            return held[1]
-        try:
-            graph = indexed_graph(store, entries)
-        except FileNotFoundError:   # a writer switched and cleaned up between our reads: read again
-            continue
-        except sqlite3.Error as error:
-            raise StoreError(f"the question index of the store at {store.path} cannot be written: {error}") from None
-        _VIEWS[key] = (files, graph)
-        return graph
-    raise StoreError(f"the store at {store.path} kept changing while it was read; try again")
+    return following(store, _VIEWS, "question", lambda e: e.graph_file, lambda entries: indexed_graph(store, entries))
 
 
 def forget_parts(store: Store, entries: Iterable[ManifestEntry]) -> None:
