@@ -161,12 +161,13 @@ class PreparedDocument:
 
 def prepare(extraction: Extraction) -> PreparedDocument:
     words = [row_words(task.text) for task in extraction.tasks]
-    shingles = [_shingles(w) for w in words]
+    counts = list(map(term_counts, words))
+    shingles = list(map(_shingles, counts))
     encoded = [[s.encode("utf-8") for s in found] for found in shingles]
     hashes = MinHash.bulk(encoded, num_perm=NUM_PERM) if encoded else []
     clauses = [tuple(map(term_counts, clause_words(task.text))) for task in extraction.tasks]
-    tasks = tuple(PreparedTask(*fields) for fields in zip(extraction.tasks, words, shingles, map(term_counts, words),
-                                                          clauses, hashes, map(_band_keys, hashes)))
+    tasks = tuple(PreparedTask(*fields) for fields in zip(extraction.tasks, words, shingles, counts, clauses, hashes,
+                                                          map(_band_keys, hashes)))
     return PreparedDocument(extraction.source, tasks, programme_forms(extraction))
 
 
@@ -176,7 +177,7 @@ def restore(task: Task, words: tuple[str, ...], clauses: list[tuple[str, ...]], 
     minhash = MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(hashes, dtype=_REFERENCE.hashvalues.dtype),
                       permutations=_REFERENCE.permutations, scheme=_REFERENCE.scheme)
     counts = term_counts(words)
-    return PreparedTask(task, words, set(counts) or {""}, counts, tuple(map(term_counts, clauses)), minhash,
+    return PreparedTask(task, words, _shingles(counts), counts, tuple(map(term_counts, clauses)), minhash,
                         _band_keys(minhash))
 
 
@@ -282,7 +283,9 @@ class DuplicateFinder:
         copies make with other documents."""
         start = self._start(source, task_id)
         pairs = self._document_pairs(source)
-        copies = _copies(start, pairs)
+        first = self.items[start]
+        copies = {k for k in self._by_source[source] if k == start or
+                  _copy(first.words, first.task.period, self.items[k].words, self.items[k].task.period)}
         for k in copies:
             for other in self._candidates_of(k):
                 if self.items[other].source != source and (pair := self._judge(min(k, other), max(k, other))):
@@ -563,14 +566,9 @@ def copies_in(document: PreparedDocument, task_id: str) -> list[str]:
 
 
 def _copy(words: tuple[str, ...], period: str | None, other: tuple[str, ...], other_period: str | None) -> bool:
-    """Two rows of one document are one copied row: the same words, in one period or with none given."""
+    """Two rows of one document are one copied row (what the judge calls `exact`): the same words, in one period
+    or with none given."""
     return words == other and not _different_periods(period, other_period) and _periods_agree(period, other_period)
-
-
-def _copies(start: int, pairs: list[_Pair]) -> set[int]:
-    """A task and the rows an exact pair of its document makes it the same task as."""
-    return {start} | {k for p in pairs if p.kind == "exact" and start in (p.first, p.second)
-                      for k in (p.first, p.second)}
 
 
 def _nearest(scores: np.ndarray) -> list[int]:
@@ -644,8 +642,9 @@ def term_counts(words: tuple[str, ...]) -> Counter:
     return Counter(list(words) + [f"{words[k]} {words[k + 1]}" for k in range(len(words) - 1)])
 
 
-def _shingles(words: tuple[str, ...]) -> set[str]:
-    return set(term_counts(words)) or {""}
+def _shingles(counts: Counter) -> set[str]:
+    """A row's shingles: its words and word pairs (its terms)."""
+    return set(counts) or {""}
 
 
 def _idf(frequency: Counter, total: int) -> dict[str, float]:
