@@ -9,6 +9,7 @@ document with that passage highlighted), and a small graph to draw.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 
 from api.errors import NotFound, Unprocessable
 from api.library import Snapshot
@@ -25,6 +26,7 @@ MAX_DRAWN = 40            # nodes drawn in a page's graph
 MAX_COLLABORATORS = 30
 LABEL_CHARS = 160
 LEGAL_PAGE_CITERS = 500   # citers a legal page lists (grouped by province and document); the rest are counted
+AGENCY_PAGE_TASKS = 500   # tasks an agency page lists of each role (by period); the rest are counted
 
 
 def _short(text: str) -> str:
@@ -162,7 +164,7 @@ def _by_period(assignments: list[dict]) -> list[dict]:
 
 def agency_page(snap: Snapshot, iri: str) -> dict:
     """The tasks the agency leads, cooperates on, receives and directs, by period; its collaborators."""
-    answer = _answer(questions.agency, snap, snap.graph.agencies, iri, "agency")
+    answer = _answer(partial(questions.agency, limit=AGENCY_PAGE_TASKS), snap, snap.graph.agencies, iri, "agency")
     if isinstance(answer, Ambiguous):
         return _ambiguous(answer)
     assignments = [_assignment(snap, item, role) for role, items in answer.roles.items() for item in items]
@@ -171,7 +173,7 @@ def agency_page(snap: Snapshot, iri: str) -> dict:
     return {**ref(snap, iri), "label": answer.name, "aliases": answer.aliases, "province": answer.province,
             "parent": [ref(snap, parent)] if parent else [],
             "units": [ref(snap, s) for s, _t, rel in snap.view.in_edges(iri, keys=True) if rel == "sub_organization_of"],
-            "roles": {role: len(items) for role, items in answer.roles.items()},
+            "roles": answer.counts, "tasks_listed": len(assignments),
             "periods": _by_period(assignments), "collaborators": collaborators,
             "graph": _star_graph(snap, iri, [(c["iri"], "collaborates", c["weight"]) for c in collaborators])}
 

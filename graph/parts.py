@@ -60,6 +60,20 @@ class Citer(NamedTuple):
     task_id: str | None
 
 
+class Assignment(NamedTuple):
+    """A task or target an agent holds a role in (`assigned`): what the agency and person questions list."""
+    relation: str               # lead | cooperating | recipient | directed_by
+    kind: str                   # task | target
+    node: str
+    doc_id: str                 # "" when the view does not hold the task's document
+    source: str
+    task_id: str
+    text: str
+    period: str | None
+    section: str | None
+    directed_by: tuple[str, ...]   # the labels of the people directing it, sorted
+
+
 class Walk:
     """What a walk of the citers found (`QuestionGraph.citers`), with the order and counts `cites` reads, made
     once per walk: the next page of a much-cited resolution sorts nothing again."""
@@ -143,6 +157,7 @@ class QuestionGraph:
     _texts: dict[str, SourceDocument] = field(default_factory=dict)
     _realized: dict[str, set[str]] = field(default_factory=dict)
     _by_number: dict[str, list[str]] | None = None
+    _assignments: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def legal_by_number(self, number: str) -> list[str]:
         """The legal nodes whose symbol starts with `number` ("57" -> 57-NQ/TW, 57/2024/NĐ-CP, ...)."""
@@ -243,6 +258,43 @@ class QuestionGraph:
                     forms[agency_key(without_place(form))].add(node)
             self._agency_keys = dict(exact), dict(forms)
         return sorted(self._agency_keys[loose].get(key, ()))
+
+    def assignment_counts(self, agent: str) -> dict[str, int]:
+        """relation -> how many tasks and targets name `agent` by it."""
+        return {relation: len(owners) for relation, owners in self._assigned(agent).items()}
+
+    def assigned(self, agent: str, relation: str, offset: int = 0, limit: int | None = None) -> list[Assignment]:
+        """The tasks and targets that name `agent` by `relation`, each with its document and directors, in
+        order of file name, period, task id and kind; the page from `offset` (`limit` None: all)."""
+        owners = self._assigned(agent).get(relation, [])
+        return [self._assignment(owner, relation) for owner in owners[offset:None if limit is None else offset + limit]]
+
+    def _assigned(self, agent: str) -> dict[str, list[str]]:
+        """relation -> the tasks and targets naming `agent` by it, in `assigned`'s order (memoised per agent)."""
+        if agent not in self._assignments:
+            found: dict[str, list[str]] = defaultdict(list)
+            if agent in self.view:
+                for owner, _a, relation in self.view.in_edges(agent, keys=True):
+                    if relation in ROLE_NAMES.values() and owner in self.tasks:
+                        found[relation].append(owner)
+            self._assignments[agent] = {r: sorted(owners, key=self._assignment_order) for r, owners in found.items()}
+        return self._assignments[agent]
+
+    def _assignment_order(self, owner: str) -> tuple:
+        task = self.tasks[owner]
+        doc = self.documents.get(task["doc"])
+        return doc["source"] if doc else "", task["period"] or "", task["id"], self.kind(owner) or "task", owner
+
+    def _assignment(self, owner: str, relation: str) -> Assignment:
+        task = self.tasks[owner]
+        doc = self.documents.get(task["doc"], {"doc_id": "", "source": ""})
+        directors = sorted(self.label(a) for _o, a, rel in self.view.out_edges(owner, keys=True) if rel == "directed_by")
+        return Assignment(relation, self.kind(owner) or "task", owner, doc["doc_id"], doc["source"], task["id"],
+                          task["text"], task["period"], task["section"], tuple(directors))
+
+    def sources_of(self, node: str, relation: str) -> list[str]:
+        """The nodes with a `relation` edge to `node`."""
+        return [s for s, _t, rel in self.view.in_edges(node, keys=True) if rel == relation] if node in self.view else []
 
     def collaboration(self) -> nx.Graph:
         if self._collaboration is None:
@@ -375,7 +427,7 @@ def combine_parts(parts: list[GraphPart]) -> QuestionGraph:
         for edge in part.edges:
             stated.setdefault(edge, set()).add(part.graph)
     view = nx.MultiDiGraph()
-    for node, kind in _kinds(types).items():
+    for node, kind in node_kinds(types).items():
         label = next((min(values[p][node]) for p in reversed(LABELS) if node in values[p]), None)
         view.add_node(node, kind=kind, label=label or node.rsplit("/", 1)[-1])
     view.add_edges_from((source, target, relation, {"relation": relation, "graphs": graphs})
@@ -392,7 +444,7 @@ def combine_parts(parts: list[GraphPart]) -> QuestionGraph:
                          {str(iri.graph_iri(d["doc_id"])): node for node, d in documents.items()})
 
 
-def _kinds(types: dict[str, dict[str, None]]) -> dict[str, str]:
+def node_kinds(types: dict[str, dict[str, None]]) -> dict[str, str]:
     """node -> kind: the first of KINDS its classes name."""
     kinds: dict[str, str] = {}
     for rdf_class, kind in reversed(KINDS):

@@ -18,24 +18,26 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
+from itertools import permutations
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
 from graph import codec, iri
-from graph.parts import (LABELS, WALKS, Citation, Citer, DocumentSource, GraphPart, Walk, leading_numbers,
-                         person_matches, read_part, without_place)
+from graph.parts import (LABELS, WALKS, Assignment, Citation, Citer, DocumentSource, GraphPart, Walk,
+                         leading_numbers, node_kinds, person_matches, read_part, without_place)
 from graph.sentences import sentence_around
 from graph.store import ManifestEntry, Store, StoreError
-from graph.view import CITING, KINDS
+from graph.view import CITING, KINDS, ROLE_NAMES
 from ingest.document import SourceDocument
 from ingest.keys import agency_key
 from ingest.text import fold
 from ontology.terms import DCTERMS, ELI, ORG, PG, PROV, SCHEMA, SKOS
 
 INDEX_FILE = "questions.sqlite"
-FORMAT = "5"
+FORMAT = "6"
 _CHUNK = 500   # ids per IN (...) list, well under SQLite's limit of bound parameters
 _COLLABORATING = ("lead", "cooperating", "recipient")
+ROLE_RELATIONS = frozenset(ROLE_NAMES.values())
 MMAP_BYTES = 16 << 30
 CACHED = 200_000   # entries of each per-state cache (nodes, edges, entities)
 _SCHEMA = """
@@ -76,11 +78,17 @@ CREATE INDEX IF NOT EXISTS mentions_by_legal ON mentions (legal, file);
 CREATE TABLE IF NOT EXISTS sentences (file INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
                                       text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS sentences_by_span ON sentences (file, start, end);
+CREATE TABLE IF NOT EXISTS roles (agent INTEGER NOT NULL, relation TEXT NOT NULL, source TEXT NOT NULL,
+                                  period TEXT NOT NULL, task_id TEXT NOT NULL, kind TEXT NOT NULL, owner INTEGER NOT NULL,
+                                  file INTEGER NOT NULL,
+                                  PRIMARY KEY (agent, relation, source, period, task_id, kind, owner, file)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS partners (agency INTEGER NOT NULL, other INTEGER NOT NULL, owner INTEGER NOT NULL,
+                                     file INTEGER NOT NULL, PRIMARY KEY (agency, other, owner, file)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS keys (file INTEGER NOT NULL, node INTEGER NOT NULL, kind TEXT NOT NULL,
                                  key TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS keys_by_key ON keys (kind, key);
 """
-_TABLES = ("types", "vals", "edges", "tasks", "citations", "mentions", "sentences", "keys")   # rows of a file
+_TABLES = ("types", "vals", "edges", "tasks", "citations", "mentions", "sentences", "keys", "roles", "partners")   # rows of a file
 _SCHEMA += "".join(f"CREATE INDEX IF NOT EXISTS {table}_by_file ON {table} (file);\n" for table in _TABLES)
 _NAME, _ALIAS = str(SKOS.prefLabel), str(SKOS.altLabel)
 _SYMBOLS = (str(ELI.id_local), _ALIAS)
@@ -135,6 +143,8 @@ class QuestionIndex:
         insert("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?)", ((file, *r) for r in rows["citations"]))
         insert("INSERT INTO mentions VALUES (?, ?, ?, ?)", ((file, *r) for r in rows["mentions"]))
         insert("INSERT INTO keys VALUES (?, ?, ?, ?)", ((file, *r) for r in rows["keys"]))
+        insert("INSERT OR IGNORE INTO roles VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ((*r, file) for r in rows["roles"]))
+        insert("INSERT OR IGNORE INTO partners VALUES (?, ?, ?, ?)", ((*r, file) for r in rows["partners"]))
         insert("INSERT INTO sentences VALUES (?, ?, ?, ?)", ((file, *span, text) for span, text in sentences.items()))
 
     def _remove(self, file: int) -> None:
@@ -296,7 +306,27 @@ def _rows_of(part: GraphPart, ids: dict[str, int]) -> dict[str, list[tuple]]:
         "citations": [(ids[c.citer], ids[c.cited], c.relation, c.start, c.end) for c in part.citations],
         "mentions": [(ids[legal], start, end) for legal, spans in part.mentions.items() for start, end in spans],
         "keys": list(dict.fromkeys(keys)),
+        **_assignments_of(part, ids),
     }
+
+
+def _assignments_of(part: GraphPart, ids: dict[str, int]) -> dict[str, list[tuple]]:
+    """The part's roles in the order the agency question lists them, and the pairs of agencies sharing a task
+    (both ways), so that a busy agency's page and collaborators are range reads. A task is as this part types
+    it: its own document's graph describes it."""
+    kinds, own = node_kinds(part.types), str(iri.document_iri(part.doc_id))
+    agents: dict[str, set[str]] = {}
+    roles = []
+    for owner, agent, relation in part.edges:
+        task, kind = part.tasks.get(owner), kinds.get(owner)
+        if relation not in ROLE_RELATIONS or task is None or kind is None:
+            continue
+        roles.append((ids[agent], relation, part.source if task["doc"] == own else "", task["period"] or "",
+                      task["id"], kind, ids[owner]))
+        if relation in _COLLABORATING and kind in ("task", "target"):
+            agents.setdefault(owner, set()).add(agent)
+    partners = [(ids[a], ids[b], ids[owner]) for owner, held in agents.items() for a, b in permutations(held, 2)]
+    return {"roles": roles, "partners": partners}
 
 
 # ------------------------------------------------------------------------------------------------ the graph
@@ -326,6 +356,8 @@ class IndexedGraph:
         self._in_view = _kind_condition(index, None)
         self._is_agency = _kind_condition(index, "agency")
         self._is_task = _kind_condition(index, "task", "target")
+        self._class_rank = {str(self.index.id_of(c)): at for c, at in _KIND_ORDER_OF_CLASS.items()
+                            if self.index.id_of(c)}   # class id -> its place in KINDS
         self.realizations: Callable[[str], set[str]] = lru_cache(CACHED)(self._realizations)
         # a much-cited resolution's walk costs its citers; asked again (the next page), it costs the page
         self.citers: Callable[[tuple[str, ...]], Walk] = lru_cache(WALKS)(self._citers)
@@ -406,13 +438,11 @@ class IndexedGraph:
             return Walk(self._citers_walked(db))
 
     def _citers_walked(self, db: sqlite3.Connection) -> dict[str, Citer]:
-        rank = {str(self.index.id_of(c)): at for c, at in _KIND_ORDER_OF_CLASS.items() if self.index.id_of(c)}
         kinds: dict[int, tuple[str, str | None, bool, int, str | None]] = {}
         for node, node_iri, parent, stepped, level, classes in db.execute(
                 "SELECT w.node, n.iri, w.parent, w.stepped, w.level, (SELECT group_concat(t.class) FROM node_types t "
                 "WHERE t.node = w.node) FROM walk w CROSS JOIN iris n ON n.id = w.node"):
-            found = [rank[c] for c in (classes or "").split(",") if c in rank]
-            kinds[node] = (node_iri, parent, bool(stepped), level, KINDS[min(found)][1] if found else None)
+            kinds[node] = (node_iri, parent, bool(stepped), level, self._kind_of_classes(classes))
         tasks = {node: (doc, task_id) for node, doc, task_id in db.execute(
             "SELECT t.node, t.doc, t.id FROM walk w CROSS JOIN tasks t ON t.node = w.node ORDER BY t.rowid")}
         documents = self._walked_documents(db)
@@ -580,20 +610,56 @@ class IndexedGraph:
         nodes = self._keyed("agency-loose" if loose else "agency", key)
         return sorted(n for n in nodes if n in self.agencies)
 
+    def _kind_of_classes(self, classes: str | None) -> str | None:
+        """The kind of a node typed with these class ids (comma-separated): its first class in KINDS."""
+        found = [self._class_rank[c] for c in (classes or "").split(",") if c in self._class_rank]
+        return KINDS[min(found)][1] if found else None
+
+    def assignment_counts(self, agent: str) -> dict[str, int]:
+        """relation -> how many tasks and targets name `agent` by it."""
+        agent_id = self.index.id_of(agent)
+        if agent_id is None or self.node(agent) is None:
+            return {}
+        return dict(self.index.rows("SELECT relation, COUNT(DISTINCT owner) FROM roles WHERE agent = ? "
+                                    "GROUP BY relation", (agent_id,)))
+
+    def assigned(self, agent: str, relation: str, offset: int = 0, limit: int | None = None) -> list[Assignment]:
+        """What `QuestionGraph.assigned` gives: the page is read off the roles table in its order, and only the
+        page's tasks are read in full (a provincial department leads thousands)."""
+        agent_id = self.index.id_of(agent)
+        if agent_id is None or self.node(agent) is None:
+            return []
+        page = self.index.rows(
+            "SELECT i.iri FROM roles r JOIN iris i ON i.id = r.owner WHERE r.agent = ? AND r.relation = ? "
+            "GROUP BY r.source, r.period, r.task_id, r.kind, r.owner ORDER BY r.source, r.period, r.task_id, r.kind, "
+            "r.owner LIMIT ? OFFSET ?", (agent_id, relation, -1 if limit is None else limit, offset))
+        return [self._assignment(owner, relation) for (owner,) in page]
+
+    def _assignment(self, owner: str, relation: str) -> Assignment:
+        task = self.tasks[owner]
+        doc = self.documents.get(task["doc"], {"doc_id": "", "source": ""})
+        directors = sorted(self.label(a) for _o, a, rel in self.edges_at(owner, False) if rel == "directed_by")
+        return Assignment(relation, self.kind(owner) or "task", owner, doc["doc_id"], doc["source"], task["id"],
+                          task["text"], task["period"], task["section"], tuple(directors))
+
+    def sources_of(self, node: str, relation: str) -> list[str]:
+        node_id = self.index.id_of(node)
+        if node_id is None or self.node(node) is None:
+            return []
+        return [r[0] for r in self.index.rows(
+            f"SELECT i.iri FROM node_edges e JOIN iris i ON i.id = e.source WHERE e.target = ? AND e.relation = ? "
+            f"AND {self._in_view.format('e.source')}", (node_id, relation))]
+
     def collaborators(self, agency: str) -> list[tuple[str, int]]:
         """The agencies sharing a task or target with `agency` in any role, with how many they share (what
-        `graph.view.collaboration` counts, for one agency)."""
+        `graph.view.collaboration` counts, for one agency), counted off the partners table."""
         agency_id = self.index.id_of(agency)
         if agency_id is None or self.kind(agency) != "agency":
             return []
-        marks = ",".join("?" * len(_COLLABORATING))
         return self.index.rows(
-            f"SELECT a.iri, COUNT(DISTINCT other.source) FROM node_edges mine "
-            f"JOIN node_edges other ON other.source = mine.source JOIN iris a ON a.id = other.target "
-            f"WHERE mine.target = ? AND mine.relation IN ({marks}) AND other.relation IN ({marks}) "
-            f"AND other.target != mine.target AND {self._is_task.format('mine.source')} "
-            f"AND {self._is_agency.format('other.target')} GROUP BY other.target",
-            (agency_id, *_COLLABORATING, *_COLLABORATING))
+            "SELECT i.iri, g.shared FROM (SELECT other, COUNT(DISTINCT owner) AS shared FROM partners "
+            "WHERE agency = ? GROUP BY other) g JOIN iris i ON i.id = g.other "
+            f"WHERE {self._is_agency.format('g.other')}", (agency_id,))
 
 
 def _walk_steps(in_view: str) -> tuple[str, str]:

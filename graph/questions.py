@@ -28,7 +28,7 @@ from typing import Callable, Iterable, Protocol
 
 from graph import iri
 from graph.duplicates import DuplicateFinder, DuplicateGroup, PreparedDocument, prepare
-from graph.parts import Citation, Citer, QuestionGraph, without_place
+from graph.parts import Assignment, Citation, Citer, QuestionGraph, without_place
 from graph.parts import forget_parts as _forget_graph_parts
 from graph.duplicate_index import duplicate_index
 from graph.question_index import IndexedGraph, following, indexed_graph
@@ -206,9 +206,12 @@ class AgencyAnswer:
     aliases: list[str]
     province: str | None
     parent: str | None
-    roles: dict[str, list[RoleItem]]       # lead | cooperating | recipient | directed_by -> items
+    roles: dict[str, list[RoleItem]]       # lead | cooperating | recipient | directed_by -> the page of items
     collaborators: list[tuple[str, int]]   # (agency name, shared tasks), most first
     units: list[str]                       # agencies that are units of this one
+    counts: dict[str, int]                 # role -> all its items, listed or not
+    offset: int = 0
+    limit: int | None = None
 
     def by_document(self, role: str) -> dict[str, dict[str, list[RoleItem]]]:
         """file -> period -> items, for one role."""
@@ -223,7 +226,8 @@ class AgencyAnswer:
                 "roles": {r: [i.to_dict() for i in items] for r, items in self.roles.items()},
                 "by_document": {r: {s: {p: [i.task_id for i in items] for p, items in periods.items()}
                                     for s, periods in self.by_document(r).items()} for r in self.roles},
-                "collaborators": [{"name": n, "shared_tasks": c} for n, c in self.collaborators]}
+                "collaborators": [{"name": n, "shared_tasks": c} for n, c in self.collaborators],
+                "counts": self.counts, "offset": self.offset, "limit": self.limit}
 
 
 @dataclass
@@ -714,35 +718,28 @@ def _agency_name(qg: GraphLike, node: str) -> str:
     return sorted(entry["names"])[0] if entry else qg.label(node)
 
 
-def agency(store: StoreLike, name: str) -> AgencyAnswer | Ambiguous:
+def agency(store: StoreLike, name: str, *, offset: int = 0, limit: int | None = None) -> AgencyAnswer | Ambiguous:
     """What an agency leads, cooperates on, receives and directs, by document and period, with who directs
-    each task; the agencies it works with and how often."""
+    each task; the agencies it works with and how often. Each role lists its tasks from `offset` (at most
+    `limit`; None: all) in order of file name, period and task id, and counts them all."""
     resolved = resolve_agency(store, name)
     if isinstance(resolved, Ambiguous):
         return resolved
     qg = question_graph(store)
-    roles: dict[str, list[RoleItem]] = {}
-    for owner, _agent, role in qg.view.in_edges(resolved, keys=True):
-        if role in ROLES and owner in qg.tasks:
-            roles.setdefault(role, []).append(_role_item(qg, owner))
-    for items in roles.values():
-        items.sort(key=lambda i: (i.source, i.period or "", i.task_id))
+    counts = {role: n for role, n in qg.assignment_counts(resolved).items() if role in ROLES and n}
+    roles = {role: [_role_item(a) for a in qg.assigned(resolved, role, offset, limit)] for role in ROLES
+             if role in counts}
     collaborators = sorted(((_agency_name(qg, other), weight) for other, weight in qg.collaborators(resolved)),
                            key=lambda x: (-x[1], x[0]))
     entry = qg.agencies[resolved]
-    units = sorted(_agency_name(qg, s) for s, _t, rel in qg.view.in_edges(resolved, keys=True)
-                   if rel == "sub_organization_of")
+    units = sorted(_agency_name(qg, s) for s in qg.sources_of(resolved, "sub_organization_of"))
     return AgencyAnswer(resolved, _agency_name(qg, resolved), sorted(entry["aliases"] - entry["names"]),
                         entry["province"], _agency_name(qg, entry["parent"]) if entry["parent"] else None,
-                        roles, collaborators, units)
+                        roles, collaborators, units, counts, offset, limit)
 
 
-def _role_item(qg: GraphLike, owner: str) -> RoleItem:
-    task = qg.tasks[owner]
-    doc = qg.documents.get(task["doc"], {"doc_id": "", "source": ""})
-    directors = sorted(qg.label(a) for _o, a, rel in qg.view.out_edges(owner, keys=True) if rel == "directed_by")
-    return RoleItem(qg.kind(owner) or "task", owner, doc["doc_id"], doc["source"], task["id"], task["text"],
-                    task["period"], task["section"], directors)
+def _role_item(assignment: Assignment) -> RoleItem:
+    return RoleItem(*assignment[1:-1], list(assignment.directed_by))
 
 
 # ------------------------------------------------------------------------------------------------ person
@@ -758,8 +755,7 @@ def person(store: StoreLike, name: str) -> PersonAnswer | Ambiguous:
                       _directed_count(qg, p)) for p in matches])
     node = matches[0]
     entry = qg.people[node]
-    directs = sorted((_role_item(qg, owner) for owner, _p, rel in qg.view.in_edges(node, keys=True)
-                      if rel == "directed_by" and owner in qg.tasks), key=lambda i: (i.source, i.task_id))
+    directs = sorted((_role_item(a) for a in qg.assigned(node, "directed_by")), key=lambda i: (i.source, i.task_id))
     return PersonAnswer(node, sorted(entry["names"])[0], sorted(entry["aliases"]), sorted(entry["titles"]), directs)
 
 

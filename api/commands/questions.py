@@ -18,6 +18,7 @@ from graph import questions as q
 from graph.store import Store
 
 CITERS_SHOWN = 50   # a national resolution has tens of thousands of citers: a page of them, and the counts
+TASKS_SHOWN = 50    # a provincial department leads thousands of tasks: a page of each role, and the counts
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -28,8 +29,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     cites.add_argument("--offset", type=_count, default=0, help="citers to skip first (the next page)")
     _command(sub, "basis", "what a document or task rests on, up to the top of its chains", _basis,
              ("subject", "a document (doc_id or file name) or a task (FILE#TASK-ID)"))
-    _command(sub, "agency", "what an agency leads, cooperates on, receives and directs; whom it works with",
-             _agency, ("name", "any name or alias: \"Phòng QLKH\", \"Sở KH&CN Quảng Ngãi\""))
+    agency = _command(sub, "agency", "what an agency leads, cooperates on, receives and directs; whom it works with",
+                      _agency, ("name", "any name or alias: \"Phòng QLKH\", \"Sở KH&CN Quảng Ngãi\""))
+    agency.add_argument("--limit", type=_count, default=TASKS_SHOWN,
+                        help=f"tasks to list of each role, in the order of files and periods (default {TASKS_SHOWN}; "
+                             f"0: all)")
+    agency.add_argument("--offset", type=_count, default=0, help="tasks of each role to skip first (the next page)")
     _command(sub, "person", "what a leader directs", _person, ("name", "e.g. \"Trần Công Hòa\""))
     dup = _command(sub, "duplicates", "tasks that repeat, recur or overlap, within and across documents",
                    _duplicates)
@@ -85,7 +90,7 @@ def _basis(store: Store, args: argparse.Namespace):
 
 
 def _agency(store: Store, args: argparse.Namespace):
-    return q.agency(store, args.name)
+    return q.agency(store, args.name, offset=args.offset, limit=args.limit or None)
 
 
 def _person(store: Store, args: argparse.Namespace):
@@ -190,7 +195,10 @@ def _agency_lines(answer: q.AgencyAnswer) -> list[str]:
         items = answer.roles.get(role, [])
         if not items:
             continue
-        lines.append(f"\n{_ROLE_TITLES[role]} ({len(items)})")
+        total = answer.counts[role]
+        shown = (f"{answer.offset + 1}–{answer.offset + len(items)} of {total}, --offset "
+                 f"{answer.offset + len(items)} for the next" if len(items) < total else str(total))
+        lines.append(f"\n{_ROLE_TITLES[role]} ({shown})")
         for source, periods in answer.by_document(role).items():
             lines.append(f"  {source}")
             for period, rows in periods.items():

@@ -331,6 +331,11 @@
       el("ul", { class: "assignments" }, group.tasks.map(assignmentItem))));
   }
 
+  function tasksNote(page) {
+    const total = Object.values(page.roles).reduce((a, b) => a + b, 0);
+    return page.tasks_listed < total ? el("p", { class: "in-doc" }, `Hiển thị ${page.tasks_listed} trên ${total} nhiệm vụ.`) : null;
+  }
+
   async function agencyView(path) {
     const page = await api(path);
     if (page.ambiguous) return candidates(page);
@@ -339,7 +344,8 @@
       el("h1", {}, page.label),
       facts([["Tên khác", page.aliases.join("; ")], ["Tỉnh, thành", page.province], ["Trực thuộc", refList(page.parent)],
         ["Đơn vị trực thuộc", refList(page.units)], ["Số nhiệm vụ", roles]]),
-      section("Nhiệm vụ theo thời gian", ...periods(page.periods)),
+      section("Nhiệm vụ theo thời gian",
+        tasksNote(page), ...periods(page.periods)),
       section(`Phối hợp cùng (${page.collaborators.length})`,
         graphBox(page.graph, "star", `Sơ đồ đơn vị phối hợp cùng ${page.label}`),
         el("ul", { class: "collaborators" }, page.collaborators.map((c) =>

@@ -55,6 +55,18 @@ def test_cli_cites_lists_a_page_of_citers_and_counts_them_all(store_dir, capsys)
     assert sum(len(hits) for docs in page["groups"].values() for hits in docs.values()) == 2
 
 
+def test_cli_agency_lists_a_page_of_each_role_and_counts_them_all(store_dir, capsys):
+    code, out = _run(capsys, "agency", "Sở KH&CN Quảng Ngãi", "--store", store_dir, "--json", "--limit", "0")
+    whole = json.loads(out)
+    leads = whole["counts"]["lead"]
+    assert code == 0 and len(whole["roles"]["lead"]) == leads > 3
+    code, out = _run(capsys, "agency", "Sở KH&CN Quảng Ngãi", "--store", store_dir, "--limit", "2", "--offset", "1")
+    assert code == 0 and f"(2–3 of {leads}, --offset 3 for the next)" in out
+    code, out = _run(capsys, "agency", "Sở KH&CN Quảng Ngãi", "--store", store_dir, "--limit", "2", "--json")
+    page = json.loads(out)
+    assert page["counts"] == whole["counts"] and page["roles"]["lead"] == whole["roles"]["lead"][:2]
+
+
 def test_cli_asks_which_and_exits_2(store_dir, capsys):
     code, out = _run(capsys, "cites", "Quyết định 2141", "--store", store_dir, "--json")
     assert code == 2 and json.loads(out)["ambiguous"] is True

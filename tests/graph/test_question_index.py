@@ -56,8 +56,10 @@ def _same_answers(store: Store, held: q.HeldState) -> None:
         assert _answer(q.cites, store, key) == _answer(q.cites, held, key), key
         page = lambda state, name: q.cites(state, name, offset=2, limit=3)   # noqa: E731
         assert _answer(page, store, key) == _answer(page, held, key), key
+    agency_page = lambda state, name: q.agency(state, name, offset=1, limit=2)   # noqa: E731
     for node in memory.agencies:
         assert _answer(q.agency, store, node) == _answer(q.agency, held, node), node
+        assert _answer(agency_page, store, node) == _answer(agency_page, held, node), node
     for node in memory.people:
         assert _answer(q.person, store, node) == _answer(q.person, held, node), node
     tasks = sorted(memory.tasks)[::9]

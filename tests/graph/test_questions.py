@@ -245,6 +245,21 @@ def test_agency_tells_who_directs_and_who_works_with_it(store):
     assert "2024-Q1" in answer.by_document("lead")["001_c9fe7b2844345c15.txt"]
 
 
+def test_agency_pages_list_each_role_whole_and_count_it(store):
+    """A provincial department leads thousands of tasks: each role is listed a page at a time, in the order of
+    file, period and task, and counted whole on every page."""
+    name = "Sở KH&CN Quảng Ngãi"
+    whole = q.agency(store, name)
+    assert whole.counts == {role: len(items) for role, items in whole.roles.items()} and whole.counts["lead"] > 6
+    for role, items in whole.roles.items():
+        assert [(i.source, i.period or "", i.task_id) for i in items] == sorted(
+            (i.source, i.period or "", i.task_id) for i in items)
+        pages = [q.agency(store, name, offset=at, limit=4) for at in range(0, len(items), 4)]
+        assert [i for page in pages for i in page.roles[role]] == items
+        assert all(page.counts == whole.counts and page.collaborators == whole.collaborators for page in pages)
+    assert q.agency(store, name, offset=10_000, limit=4).roles == {role: [] for role in whole.roles}
+
+
 def test_agency_sparql_answers_as_python_does(store):
     qg = q.question_graph(store)
     for node in qg.agencies:
