@@ -26,7 +26,7 @@ MAX_DRAWN = 40            # nodes drawn in a page's graph
 MAX_COLLABORATORS = 30
 LABEL_CHARS = 160
 LEGAL_PAGE_CITERS = 500   # citers a legal page lists (grouped by province and document); the rest are counted
-AGENCY_PAGE_TASKS = 500   # tasks an agency page lists of each role (by period); the rest are counted
+PAGE_TASKS = 500   # tasks an agency or person page lists of each role (by period); the rest are counted
 
 
 def _short(text: str) -> str:
@@ -164,7 +164,7 @@ def _by_period(assignments: list[dict]) -> list[dict]:
 
 def agency_page(snap: Snapshot, iri: str) -> dict:
     """The tasks the agency leads, cooperates on, receives and directs, by period; its collaborators."""
-    answer = _answer(partial(questions.agency, limit=AGENCY_PAGE_TASKS), snap, snap.graph.agencies, iri, "agency")
+    answer = _answer(partial(questions.agency, limit=PAGE_TASKS), snap, snap.graph.agencies, iri, "agency")
     if isinstance(answer, Ambiguous):
         return _ambiguous(answer)
     assignments = [_assignment(snap, item, role) for role, items in answer.roles.items() for item in items]
@@ -198,12 +198,12 @@ def _collaborators(snap: Snapshot, iri: str) -> list[dict]:
 
 def person_page(snap: Snapshot, iri: str) -> dict:
     """What a person directs, by period."""
-    answer = _answer(questions.person, snap, snap.graph.people, iri, "person")
+    answer = _answer(partial(questions.person, limit=PAGE_TASKS), snap, snap.graph.people, iri, "person")
     if isinstance(answer, Ambiguous):
         return _ambiguous(answer)
     directs = [_assignment(snap, item, "directed_by") for item in answer.directs]
     return {**ref(snap, iri), "label": answer.name, "aliases": answer.aliases, "titles": answer.titles,
-            "periods": _by_period(directs),
+            "roles": {"directed_by": answer.total}, "tasks_listed": len(directs), "periods": _by_period(directs),
             "graph": _star_graph(snap, iri, [(d["iri"], "directed_by", 1) for d in directs])}
 
 

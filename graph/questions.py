@@ -236,11 +236,15 @@ class PersonAnswer:
     name: str
     aliases: list[str]
     titles: list[str]
-    directs: list[RoleItem]
+    directs: list[RoleItem]                # the page of the tasks they direct
+    total: int                             # all the tasks they direct, listed or not
+    offset: int = 0
+    limit: int | None = None
 
     def to_dict(self) -> dict:
         return {"person": self.person, "name": self.name, "aliases": self.aliases, "titles": self.titles,
-                "directs": [i.to_dict() for i in self.directs]}
+                "directs": [i.to_dict() for i in self.directs], "total": self.total, "offset": self.offset,
+                "limit": self.limit}
 
 
 @dataclass
@@ -743,8 +747,9 @@ def _role_item(assignment: Assignment) -> RoleItem:
 
 
 # ------------------------------------------------------------------------------------------------ person
-def person(store: StoreLike, name: str) -> PersonAnswer | Ambiguous:
-    """What a leader directs: the tasks whose "directed by" names them, by document."""
+def person(store: StoreLike, name: str, *, offset: int = 0, limit: int | None = None) -> PersonAnswer | Ambiguous:
+    """What a leader directs: the tasks whose "directed by" names them, in order of file name, period and task
+    id, from `offset` (at most `limit`; None: all), and how many there are."""
     qg = question_graph(store)
     matches = qg.people_named(name)
     if not matches:
@@ -752,15 +757,12 @@ def person(store: StoreLike, name: str) -> PersonAnswer | Ambiguous:
     if len(matches) > 1:
         return Ambiguous(name, "person", [
             Candidate(p, sorted(qg.people[p]["names"])[0], {"title": "; ".join(sorted(qg.people[p]["titles"]))},
-                      _directed_count(qg, p)) for p in matches])
+                      qg.assignment_counts(p).get("directed_by", 0)) for p in matches])
     node = matches[0]
     entry = qg.people[node]
-    directs = sorted((_role_item(a) for a in qg.assigned(node, "directed_by")), key=lambda i: (i.source, i.task_id))
-    return PersonAnswer(node, sorted(entry["names"])[0], sorted(entry["aliases"]), sorted(entry["titles"]), directs)
-
-
-def _directed_count(qg: GraphLike, node: str) -> int:
-    return sum(1 for _s, _t, rel in qg.view.in_edges(node, keys=True) if rel == "directed_by")
+    directs = [_role_item(a) for a in qg.assigned(node, "directed_by", offset, limit)]
+    return PersonAnswer(node, sorted(entry["names"])[0], sorted(entry["aliases"]), sorted(entry["titles"]), directs,
+                        qg.assignment_counts(node).get("directed_by", 0), offset, limit)
 
 
 # ------------------------------------------------------------------------------------------------ duplicates

@@ -31,11 +31,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
              ("subject", "a document (doc_id or file name) or a task (FILE#TASK-ID)"))
     agency = _command(sub, "agency", "what an agency leads, cooperates on, receives and directs; whom it works with",
                       _agency, ("name", "any name or alias: \"Phòng QLKH\", \"Sở KH&CN Quảng Ngãi\""))
-    agency.add_argument("--limit", type=_count, default=TASKS_SHOWN,
-                        help=f"tasks to list of each role, in the order of files and periods (default {TASKS_SHOWN}; "
-                             f"0: all)")
-    agency.add_argument("--offset", type=_count, default=0, help="tasks of each role to skip first (the next page)")
-    _command(sub, "person", "what a leader directs", _person, ("name", "e.g. \"Trần Công Hòa\""))
+    _paged(agency, "tasks to list of each role")
+    _paged(_command(sub, "person", "what a leader directs", _person, ("name", "e.g. \"Trần Công Hòa\"")),
+           "tasks to list")
     dup = _command(sub, "duplicates", "tasks that repeat, recur or overlap, within and across documents",
                    _duplicates)
     dup.add_argument("--doc", help="only groups touching this document (doc_id or file name)")
@@ -46,6 +44,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     lint.add_argument("--store", default=DEFAULT_STORE)
     lint.add_argument("--json", action="store_true")
     lint.set_defaults(func=_lint)
+
+
+def _paged(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--limit", type=_count, default=TASKS_SHOWN,
+                        help=f"{what}, in the order of files, periods and task ids (default {TASKS_SHOWN}; 0: all)")
+    parser.add_argument("--offset", type=_count, default=0, help="tasks to skip first (the next page)")
 
 
 def _command(sub: argparse._SubParsersAction, name: str, help_text: str, func: Callable,
@@ -94,7 +98,7 @@ def _agency(store: Store, args: argparse.Namespace):
 
 
 def _person(store: Store, args: argparse.Namespace):
-    return q.person(store, args.name)
+    return q.person(store, args.name, offset=args.offset, limit=args.limit or None)
 
 
 def _duplicates(store: Store, args: argparse.Namespace):
@@ -217,7 +221,9 @@ def _agency_lines(answer: q.AgencyAnswer) -> list[str]:
 
 def _person_lines(answer: q.PersonAnswer) -> list[str]:
     lines = [f"{answer.name}" + (f" — {'; '.join(answer.titles)}" if answer.titles else ""),
-             f"directs {len(answer.directs)} tasks"]
+             f"directs {answer.total} tasks" + (f", listing {answer.offset + 1}–{answer.offset + len(answer.directs)} "
+                                                f"(--offset {answer.offset + len(answer.directs)} for the next)"
+                                                if len(answer.directs) < answer.total else "")]
     for item in answer.directs:
         lines.append(f"  {item.source} {item.task_id} [{item.period or '—'}]: {_short(item.text, 110)}")
     return lines

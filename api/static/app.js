@@ -358,7 +358,7 @@
     show(page.label,
       el("h1", {}, page.label),
       facts([["Chức vụ", page.titles.join("; ")], ["Tên khác", page.aliases.join("; ")]]),
-      section("Chỉ đạo, phụ trách", graphBox(page.graph, "star", `Sơ đồ việc ${page.label} chỉ đạo`),
+      section("Chỉ đạo, phụ trách", graphBox(page.graph, "star", `Sơ đồ việc ${page.label} chỉ đạo`), tasksNote(page),
         page.periods.length ? periods(page.periods) : el("p", {}, "Chưa thấy nhiệm vụ nào ghi người này chỉ đạo.")));
   }
 

@@ -60,8 +60,10 @@ def _same_answers(store: Store, held: q.HeldState) -> None:
     for node in memory.agencies:
         assert _answer(q.agency, store, node) == _answer(q.agency, held, node), node
         assert _answer(agency_page, store, node) == _answer(agency_page, held, node), node
+    person_page = lambda state, name: q.person(state, name, offset=1, limit=2)   # noqa: E731
     for node in memory.people:
         assert _answer(q.person, store, node) == _answer(q.person, held, node), node
+        assert _answer(person_page, store, node) == _answer(person_page, held, node), node
     tasks = sorted(memory.tasks)[::9]
     subjects = [d["source"] for d in memory.documents.values()] + [
         f"{memory.documents[memory.tasks[t]['doc']]['source']}#{memory.tasks[t]['id']}" for t in tasks]

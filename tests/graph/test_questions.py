@@ -285,6 +285,14 @@ def test_person_lists_what_a_leader_directs(store, gold, to_gold):
         assert {r["task"] for r in q.run_query(store, "person-directs", person=node)} == python
 
 
+def test_person_pages_list_what_they_direct_and_count_it(store):
+    whole = q.person(store, "Trần Công Hòa")
+    assert whole.total == len(whole.directs) > 4
+    pages = [q.person(store, "Trần Công Hòa", offset=at, limit=3) for at in range(0, whole.total, 3)]
+    assert [i for page in pages for i in page.directs] == whole.directs
+    assert all(page.total == whole.total for page in pages)
+
+
 # ------------------------------------------------------------------------------------------------ duplicates
 def test_duplicates_by_task_match_the_full_answer(store):
     everything = q.duplicates(store, embed=False).groups
