@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from graph import codec
-from graph.duplicates import (PROGRAMME_OPENING, DuplicateFinder, DuplicateGroup, PreparedDocument, PreparedTask,
+from graph.duplicates import (ACROSS_CANDIDATES, PROGRAMME_OPENING, DuplicateFinder, DuplicateGroup, PreparedDocument, PreparedTask,
                               clause_words, copies_in, heading_words, prepare, programme_forms, programme_subject, restore,
                               term_counts)
 from graph.question_index import Transaction, connect_cache, following, open_schema
@@ -155,7 +155,8 @@ class DuplicateIndex:
             documents = {file: own}
             for other in self._programme_documents(rows) - {file}:
                 documents[other] = self._document(other)
-            documents.update(self._rows(self._band_rows(rows) | self._restating_rows(own), skip=set(documents)))
+            band_rows = set().union(*(self._closest_band_rows(keys, file) for keys in _band_hashes(rows)))
+            documents.update(self._rows(band_rows | self._restating_rows(own), skip=set(documents)))
             loaded = [documents[f] for f in sorted(documents)]   # in the store's order, as the full finder's
             return DuplicateFinder(loaded, None, collection=self._statistics(loaded))
 
@@ -165,10 +166,30 @@ class DuplicateIndex:
         rows = self._db.execute(f"SELECT {_ROW} FROM rows WHERE file = ? ORDER BY pos", (file,))
         return PreparedDocument(source, tuple(_restored(*row) for row in rows), programme_forms(extraction))
 
-    def _band_rows(self, rows: list[PreparedTask]) -> set[tuple[int, int]]:
-        """(file, pos) of the rows sharing an LSH band with one of `rows`."""
-        keys = sorted(set().union(*_band_hashes(rows)))
-        return set(self._lookup("SELECT file, pos FROM bands WHERE key IN ({})", keys))
+    def _closest_band_rows(self, keys: set[int], own_file: int) -> set[tuple[int, int]]:
+        """(file, pos) of the rows of other documents sharing one of a row's band `keys`: those
+        `DuplicateFinder._across_candidates` judges (past ACROSS_CANDIDATES, the ones sharing most bands, then by
+        file and task id)."""
+        marks = ",".join("?" * len(keys))   # a row's bands, well under SQLite's limit on parameters
+        shared = self._db.execute(f"SELECT file, pos, COUNT(*) FROM bands WHERE key IN ({marks}) AND file != ? "
+                                  "GROUP BY file, pos", (*sorted(keys), own_file)).fetchall()
+        if len(shared) <= ACROSS_CANDIDATES:
+            return {(file, pos) for file, pos, _n in shared}
+        bar = sorted((n for _f, _p, n in shared), reverse=True)[ACROSS_CANDIDATES - 1]
+        above = {(file, pos) for file, pos, n in shared if n > bar}
+        tied = self._names([(file, pos) for file, pos, n in shared if n == bar])
+        return above | set(sorted(tied, key=tied.__getitem__)[:ACROSS_CANDIDATES - len(above)])
+
+    def _names(self, rows: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[str, str]]:
+        """(file, pos) -> (source, task id), for rows read in sets of _CHUNK parameters."""
+        names = {}
+        for at in range(0, len(rows), _CHUNK // 2):
+            chunk = rows[at:at + _CHUNK // 2]
+            pairs = ",".join("(?, ?)" for _row in chunk)
+            names.update({(file, pos): (source, task_id) for file, pos, source, task_id in self._db.execute(
+                "SELECT r.file, r.pos, f.source, json_extract(r.task, '$[0]') FROM rows r JOIN files f USING (file) "
+                f"WHERE (r.file, r.pos) IN (VALUES {pairs})", [v for row in chunk for v in row])})
+        return names
 
     def _restating_rows(self, own: PreparedDocument) -> set[tuple[int, int]]:
         """(file, pos) of the rows that may restate one of `own`'s programmes from its start."""

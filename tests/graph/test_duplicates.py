@@ -126,6 +126,18 @@ def test_duplicates_take_a_programme_by_its_subject_not_its_scope():
     assert [g.tasks for g in finder.groups_of("b", "b-1")] == [[("a", "a-1"), ("b", "b-1")]]
 
 
+def test_one_tasks_question_judges_its_closest_copies_past_the_cap(monkeypatch):
+    """A row restated in many documents: its question judges the copies sharing most wording, the rest left."""
+    row = "Tổ chức tập huấn nghiệp vụ đo lường cho cán bộ quản lý các huyện thị xã thành phố trên địa bàn tỉnh năm 2025"
+    reworded = [row, row, row.replace("năm 2025", "năm 2026"), row.replace("cán bộ quản lý", "công chức phụ trách")]
+    plans = [_plan(source, [text]) for source, text in zip("abcde", [row, *reworded])]
+    every = {t for g in DuplicateFinder(plans, None).groups_of("a", "a-0") for _s, t in g.tasks}
+    assert every == {"a-0", "b-0", "c-0", "d-0", "e-0"}
+    monkeypatch.setattr("graph.duplicates.ACROSS_CANDIDATES", 2)
+    closest = {t for g in DuplicateFinder(plans, None).groups_of("a", "a-0") for _s, t in g.tasks}
+    assert closest == {"a-0", "b-0", "c-0"}
+
+
 def test_duplicates_embed_each_text_once(extractions, tmp_path):
     """Vectors are cached by content: a second finder over the same tasks embeds nothing."""
     from search.embed import CachedEmbedder
