@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 import faiss
 import numpy as np
@@ -81,31 +82,37 @@ class SampledVectors:
         return self._known[text] if self.remember else self._query.embed_query(text)
 
 
-def copies(passages: list[Unit], start: int, count: int) -> list[Unit]:
-    """Units start .. start + count of the passages replicated, each copy its own document."""
-    units = []
-    for at in range(start, start + count):
+def batches(passages: list[Unit], total: int, size: int) -> Iterator[list[Unit]]:
+    """The first `total` units of the passages replicated (each copy its own document), `size` at a time, a
+    batch ending where a document ends (a document split over two batches would be replaced by its second
+    part)."""
+    batch: list[Unit] = []
+    for at in range(total):
         copy, unit = at // len(passages), passages[at % len(passages)]
-        units.append(replace(unit, id=f"{unit.id}#{copy}", doc_id=f"{unit.doc_id}#{copy}"))
-    return units
+        unit = replace(unit, id=f"{unit.id}#{copy}", doc_id=f"{unit.doc_id}#{copy}")
+        if len(batch) >= size and unit.doc_id != batch[-1].doc_id:
+            yield batch
+            batch = []
+        batch.append(unit)
+    if batch:
+        yield batch
 
 
 def build(args: argparse.Namespace, embedder: SampledVectors) -> dict:
     passages = legal_passages()
-    started, engine, batches = time.perf_counter(), None, []
-    for start in range(0, args.units, args.batch):
-        batch = copies(passages, start, min(args.batch, args.units - start))
+    started, engine, done, report = time.perf_counter(), None, 0, []
+    for batch in batches(passages, args.units, args.batch):
         engine = (SearchEngine.build(batch, embedder=embedder) if engine is None else engine.add_documents(batch))
         engine.save(args.out / "index")   # the new segment goes to disk; read back, its arrays are memory-mapped
+        done += len(batch)
         del batch
         engine = SearchEngine.load(args.out / "index", embedder=embedder)
         gc.collect()
-        batches.append({"units": start + min(args.batch, args.units - start),
-                        "s": round(time.perf_counter() - started, 1), "peak_rss_gib": peak_gib(),
-                        "rss_gib": rss_gib()})
-        print(json.dumps(batches[-1]), flush=True)
+        report.append({"units": done, "s": round(time.perf_counter() - started, 1), "peak_rss_gib": peak_gib(),
+                       "rss_gib": rss_gib()})
+        print(json.dumps(report[-1]), flush=True)
     return {"units": args.units, "batch": args.batch, "segments": len(engine.index.segments),
-            "build_s": round(time.perf_counter() - started, 1), "build_peak_rss_gib": peak_gib(), "batches": batches}
+            "build_s": round(time.perf_counter() - started, 1), "build_peak_rss_gib": peak_gib(), "batches": report}
 
 
 def search(args: argparse.Namespace, embedder: SampledVectors) -> dict:

@@ -15,8 +15,8 @@ file, fsyncs it and `os.replace`s it over the old one, as `graph/store.py` does;
 more are deleted afterwards. A crash before the switch leaves the previous state, and its leftovers are removed
 by the next write. Writers of one directory take turns on an flock (`<dir>/lock`).
 
-Rows: the live rows of every segment, segment after segment, make the row numbers the engine works with; a unit
-keeps one permanent number (`seq`) for the near-duplicate pairs, whatever segment holds it after merges.
+Rows: the live rows of every segment, segment after segment, make the row numbers the engine works with; the
+near-duplicate pairs are pairs of contents (`search.segment_duplicates`), whatever segment holds their rows.
 """
 from __future__ import annotations
 
@@ -40,11 +40,11 @@ from search.embed import Embedder
 from search.lexical import LexicalConfig, LexicalIndex, LexicalSegment
 from search.persist import read_json
 from search.resolve import Entity
-from search.segment_duplicates import NO_EDGES, BandKeys, Banding, Earlier, groups_of, new_edges
+from search.segment_duplicates import NO_EDGES, BandKeys, Banding, Earlier, groups_of, live_contents, new_edges
 from search.units import Unit
 from search.vectors import DenseIndex, VectorConfig, VectorIndex
 
-FORMAT = "plangraph.segments.v1"
+FORMAT = "plangraph.segments.v2"
 MANIFEST = "index.json"
 SEGMENTS = "segments"
 _TMP = ".tmp-"
@@ -63,11 +63,10 @@ class MergePolicy:
 class Segment:
     name: str
     units: tuple[Unit, ...]
-    seqs: np.ndarray                               # row -> the unit's permanent number
     lexical: LexicalSegment
     vectors: VectorIndex | None
     bands: BandKeys
-    edges: np.ndarray                              # near-duplicate pairs (seq, seq) found when it was written
+    edges: np.ndarray                              # near-duplicate pairs of contents found when it was written
     entities: tuple[tuple[str | None, Entity], ...]  # (document it came from, or None for the whole segment)
     tags: dict[str, str]                           # doc_id -> the caller's version tag of that document
 
@@ -81,8 +80,8 @@ class Segment:
         self.lexical.write(directory / "lexical")
         if self.vectors is not None:
             self.vectors.write(directory / "vectors")
-        for name, array in (("seqs", self.seqs), ("grouped", self.bands.grouped), ("bands", self.bands.keys),
-                            ("edges", self.edges)):
+        for name, array in (("grouped", self.bands.grouped), ("bands", self.bands.keys),
+                            ("contents", self.bands.contents), ("edges", self.edges)):
             np.save(directory / f"{name}.npy", array)
         _write_lines(directory / "units.jsonl", (asdict(u) for u in self.units))
         _write_lines(directory / "entities.jsonl", ({"doc_id": doc, **asdict(e)} for doc, e in self.entities))
@@ -104,11 +103,10 @@ class Segment:
                          for row in _read_lines(directory / "entities.jsonl"))
         vectors = (VectorIndex.load(directory / "vectors", model=embedder.name, dim=embedder.dim)
                    if embedder is not None and (directory / "vectors").exists() else None)
-        bands = BandKeys(np.load(directory / "grouped.npy"), np.load(directory / "bands.npy"))
+        bands = BandKeys(*(np.load(directory / f"{name}.npy") for name in ("grouped", "bands", "contents")))
         if len(units) != meta["rows"] or len(bands.grouped) != meta["rows"]:
             raise ValueError(f"{directory} is incomplete: {len(units)} units for {meta['rows']} rows")
-        return cls(directory.name, units, np.load(directory / "seqs.npy"), LexicalSegment.load(directory / "lexical"),
-                   vectors, bands, np.load(directory / "edges.npy"), entities, dict(meta["tags"]))
+        return cls(directory.name, units, LexicalSegment.load(directory / "lexical"), vectors, bands, np.load(directory / "edges.npy"), entities, dict(meta["tags"]))
 
 
 @dataclass(frozen=True)
@@ -120,7 +118,6 @@ class SegmentedIndex:
     embedder: str | None = None                    # the model of the segments' vectors; None: lexical only
     segments: tuple[Segment, ...] = ()
     deleted: tuple[frozenset[int], ...] = ()       # per segment, its tombstoned rows
-    next_seq: int = 0
     generation: int = 0
 
     # --- the live rows -------------------------------------------------------------------------------------
@@ -152,9 +149,10 @@ class SegmentedIndex:
         return [s.units[row] for s, rows in zip(self.segments, self._live_rows) for row in rows.tolist()]
 
     @cached_property
-    def seqs(self) -> np.ndarray:
-        parts = [s.seqs[rows] for s, rows in zip(self.segments, self._live_rows)]
-        return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+    def contents(self) -> np.ndarray:
+        """The live rows' contents (`BandKeys.contents`), 0 where a row is not grouped."""
+        parts = [s.bands.contents[rows] for s, rows in zip(self.segments, self._live_rows)]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
 
     def lexical(self) -> LexicalIndex:
         return LexicalIndex(self.lexical_config, [s.lexical for s in self.segments], self.live)
@@ -179,7 +177,7 @@ class SegmentedIndex:
 
     def groups(self) -> list[list[int]]:
         """The near-duplicate groups over the live rows, as `NearDuplicateGrouper` would find them."""
-        return groups_of(self.seqs, [s.edges for s in self.segments])
+        return groups_of(self.contents, [s.edges for s in self.segments])
 
     def local_mask(self, number: int, mask: np.ndarray | None) -> np.ndarray | None:
         """A filter over all live rows as a mask over segment `number`'s rows (dead rows never pass)."""
@@ -211,18 +209,16 @@ class SegmentedIndex:
         state = self.remove({u.doc_id for u in units})
         if not units:
             return state
-        seqs = np.arange(state.next_seq, state.next_seq + len(units), dtype=np.int64)
         if isinstance(entities, Mapping):
             tagged = tuple((doc, e) for doc, found in entities.items() for e in found)
         else:
             tagged = tuple((None, e) for e in entities)
         docs = dict.fromkeys(u.doc_id for u in units)
-        segment = state._new_segment(units, seqs, embedder, tagged, {d: (tags or {}).get(d, "") for d in docs})
+        segment = state._new_segment(units, embedder, tagged, {d: (tags or {}).get(d, "") for d in docs})
         return replace(state, embedder=embedder.name if embedder else None, segments=(*state.segments, segment),
-                       deleted=(*state.deleted, frozenset()), next_seq=state.next_seq + len(units),
-                       generation=state.generation + 1)
+                       deleted=(*state.deleted, frozenset()), generation=state.generation + 1)
 
-    def _new_segment(self, units: list[Unit], seqs: np.ndarray, embedder: Embedder | None,
+    def _new_segment(self, units: list[Unit], embedder: Embedder | None,
                      entities: tuple[tuple[str | None, Entity], ...], tags: dict[str, str]) -> Segment:
         vectors = None
         if embedder is not None:
@@ -230,9 +226,9 @@ class SegmentedIndex:
             dense.add([u.content or u.text for u in units])
             vectors = dense.vectors
         keys, sets = BandKeys.of(units, self.banding)
-        earlier = [Earlier(s.units, s.seqs, s.bands, live) for s, live in zip(self.segments, self.live)]
-        edges = new_edges(units, seqs, keys, sets, earlier, self.banding.threshold)
-        return Segment(_segment_name(self.generation + 1), tuple(units), seqs,
+        earlier = [Earlier(s.units, s.bands, live) for s, live in zip(self.segments, self.live)]
+        edges = new_edges(keys, sets, earlier, self.banding.threshold)
+        return Segment(_segment_name(self.generation + 1), tuple(units),
                        LexicalSegment.of([u.text for u in units], self.lexical_config), vectors, keys, edges,
                        entities, tags)
 
@@ -293,13 +289,11 @@ class SegmentedIndex:
                          if doc is None or doc in docs)
         tags = {doc: tag for (s, _), docs in zip(parts, live_docs) for doc, tag in s.tags.items() if doc in docs}
         keys = [s.bands.take(rows) for s, rows in parts]
-        live_seqs = self.seqs
-        edges = np.concatenate([NO_EDGES, *(s.edges for s, _ in parts)])
-        edges = edges[np.isin(edges, live_seqs).all(axis=1)]
+        edges = live_contents(self.contents, np.concatenate([NO_EDGES, *(s.edges for s, _ in parts)]))
         return Segment(_segment_name(self.generation + 1), tuple(units),
-                       np.concatenate([s.seqs[rows] for s, rows in parts]),
                        LexicalSegment.merged([(s.lexical, rows) for s, rows in parts]), vectors,
-                       BandKeys(np.concatenate([k.grouped for k in keys]), np.concatenate([k.keys for k in keys])),
+                       BandKeys(*(np.concatenate([getattr(k, name) for k in keys])
+                                  for name in ("grouped", "keys", "contents"))),
                        edges, entities, tags)
 
     # --- disk ----------------------------------------------------------------------------------------------
@@ -325,7 +319,7 @@ class SegmentedIndex:
                     shutil.rmtree(leftover, ignore_errors=True)
 
     def _manifest(self, extra: dict) -> dict:
-        return {"format": FORMAT, "generation": self.generation, "next_seq": self.next_seq,
+        return {"format": FORMAT, "generation": self.generation,
                 "embedder": self.embedder, "lexical": asdict(self.lexical_config),
                 "vectors": asdict(self.vector_config), "banding": asdict(self.banding),
                 "segments": [{"name": s.name, "rows": s.count, "deleted": sorted(dead)}
@@ -343,7 +337,7 @@ class SegmentedIndex:
         segments = tuple(Segment.load(directory / SEGMENTS / s["name"], with_vectors) for s in meta["segments"])
         state = cls(LexicalConfig(**meta["lexical"]), VectorConfig(**meta["vectors"]), Banding(**meta["banding"]),
                     meta["embedder"], segments, tuple(frozenset(s["deleted"]) for s in meta["segments"]),
-                    meta["next_seq"], meta["generation"])
+                    meta["generation"])
         return state, meta["extra"]
 
 

@@ -10,6 +10,7 @@ hybrid answers are compared with the same units in the same order and scores wit
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import bm25s
 import numpy as np
@@ -135,6 +136,22 @@ def test_segments_duplicate_groups_are_those_of_the_grouper(grown, corpus):
     assert grown.groups == NearDuplicateGrouper().groups(grown.units)
     whole = SearchEngine.build(corpus.units)
     assert whole.groups == NearDuplicateGrouper().groups(corpus.units) and whole.groups
+
+
+def test_a_document_restated_many_times_is_judged_once(by_document):
+    """Copies of a document, one segment each, are one content a row: a segment holds the pairs of its own
+    contents, not one per copy, and the groups (after removals too) are the grouper's over the live units."""
+    doc_id, units, _entities = max(by_document, key=lambda doc: len(doc[1]))
+    engine = SearchEngine.build(units)
+    for copy in range(1, 12):
+        engine = engine.add_documents([replace(u, id=f"{u.id}#{copy}", doc_id=f"{doc_id}#{copy}") for u in units])
+    pairs = len(engine.index.segments[0].edges)
+    assert pairs and all(len(s.edges) == pairs for s in engine.index.segments[1:])
+    assert engine.groups == NearDuplicateGrouper().groups(engine.units)
+    assert any(len(group) >= 12 for group in engine.groups)
+    fewer = engine.remove_documents([doc_id, f"{doc_id}#5"])
+    assert fewer.groups == NearDuplicateGrouper().groups(fewer.units)
+    assert fewer.merge(everything=True).groups == fewer.groups
 
 
 def test_segments_one_segment_scores_as_bm25s(corpus):
