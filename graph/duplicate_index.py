@@ -181,15 +181,15 @@ class DuplicateIndex:
         return above | set(sorted(tied, key=tied.__getitem__)[:ACROSS_CANDIDATES - len(above)])
 
     def _names(self, rows: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[str, str]]:
-        """(file, pos) -> (source, task id), for rows read in sets of _CHUNK parameters."""
-        names = {}
-        for at in range(0, len(rows), _CHUNK // 2):
-            chunk = rows[at:at + _CHUNK // 2]
-            pairs = ",".join("(?, ?)" for _row in chunk)
-            names.update({(file, pos): (source, task_id) for file, pos, source, task_id in self._db.execute(
-                "SELECT r.file, r.pos, f.source, json_extract(r.task, '$[0]') FROM rows r JOIN files f USING (file) "
-                f"WHERE (r.file, r.pos) IN (VALUES {pairs})", [v for row in chunk for v in row])})
-        return names
+        """(file, pos) -> (source, task id), through a TEMP table that SQLite walks, probing `rows` by key."""
+        self._db.execute("PRAGMA temp_store=MEMORY")
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS asked (file INTEGER NOT NULL, pos INTEGER NOT NULL)")
+        self._db.execute("DELETE FROM temp.asked")
+        self._db.executemany("INSERT INTO temp.asked VALUES (?, ?)", rows)
+        named = self._db.execute("SELECT a.file, a.pos, f.source, json_extract(r.task, '$[0]') FROM temp.asked a "
+                                 "CROSS JOIN rows r ON r.file = a.file AND r.pos = a.pos "
+                                 "CROSS JOIN files f ON f.file = a.file")
+        return {(file, pos): (source, task_id) for file, pos, source, task_id in named}
 
     def _restating_rows(self, own: PreparedDocument) -> set[tuple[int, int]]:
         """(file, pos) of the rows that may restate one of `own`'s programmes from its start."""
