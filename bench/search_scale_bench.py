@@ -20,7 +20,6 @@ import argparse
 import gc
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -52,7 +51,9 @@ def rss_gib() -> float:
 
 
 def peak_gib() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2)
+    """The process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited across exec from the parent)."""
+    line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith("VmHWM:"))
+    return round(int(line.split()[1]) / 2**20, 2)
 
 
 class SampledVectors:
@@ -115,6 +116,16 @@ def build(args: argparse.Namespace, embedder: SampledVectors) -> dict:
             "build_s": round(time.perf_counter() - started, 1), "build_peak_rss_gib": peak_gib(), "batches": report}
 
 
+def merge(args: argparse.Namespace, embedder: SampledVectors) -> dict:
+    """All segments merged into one (nothing re-embedded: the vectors are read back from the segments)."""
+    started = time.perf_counter()
+    engine = SearchEngine.load(args.out / "index", embedder=embedder)
+    before = len(engine.index.segments)
+    engine.merge(everything=True).save(args.out / "index")
+    return {"segments_before": before, "merge_s": round(time.perf_counter() - started, 1),
+            "merge_peak_rss_gib": peak_gib()}
+
+
 def search(args: argparse.Namespace, embedder: SampledVectors) -> dict:
     started = time.perf_counter()
     engine = SearchEngine.load(args.out / "index", embedder=embedder)
@@ -149,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample-embed", type=int, default=500)
     parser.add_argument("--extra-queries", type=int, default=80)
     parser.add_argument("--reference-max", type=int, default=200_000)
+    parser.add_argument("--merge", action="store_true", help="merge the segments into one before searching")
     parser.add_argument("--search-only", action="store_true", help="(the child process) search the saved index")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
@@ -163,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(search(args, embedder), ensure_ascii=False), flush=True)
         return 0
     report = build(args, embedder) if not (args.out / "index" / MANIFEST).exists() else {"built": "before"}
+    if args.merge:
+        report["merge"] = merge(args, embedder)
     child = subprocess.run([sys.executable, __file__, *(argv or sys.argv[1:]), "--search-only"],
                            capture_output=True, text=True, check=True)
     report["search"] = json.loads(child.stdout.strip().splitlines()[-1])
