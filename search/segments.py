@@ -282,7 +282,8 @@ class SegmentedIndex:
         vectors = None
         if self.embedder is not None:
             vectors = VectorIndex(self.embedder, parts[0][0].vectors.dim, self.vector_config)
-            vectors.add(np.vstack([s.vectors.stored(rows) for s, rows in parts]))
+            for segment, rows in parts:   # a part at a time: at 1M rows, all parts stacked cost 3 GB more
+                vectors.add(segment.vectors.stored(rows))
         # a document's entities and tag come from the segment holding its live rows, not from a replaced copy
         live_docs = [{s.units[r].doc_id for r in rows.tolist()} for s, rows in parts]
         entities = tuple((doc, e) for (s, _), docs in zip(parts, live_docs) for doc, e in s.entities
