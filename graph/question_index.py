@@ -13,9 +13,10 @@ and named in another, an edge stated by several) is combined here at query time,
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from itertools import permutations
@@ -34,12 +35,14 @@ from ingest.text import fold
 from ontology.terms import DCTERMS, ELI, ORG, PG, PROV, SCHEMA, SKOS
 
 INDEX_FILE = "questions.sqlite"
-FORMAT = "6"
+FORMAT = "7"
 _CHUNK = 500   # ids per IN (...) list, well under SQLite's limit of bound parameters
 _COLLABORATING = ("lead", "cooperating", "recipient")
 ROLE_RELATIONS = frozenset(ROLE_NAMES.values())
 MMAP_BYTES = 16 << 30
+BUSY_MS = 60_000   # how long a connection waits for another's write to end
 CACHED = 200_000   # entries of each per-state cache (nodes, edges, entities)
+HELD_WALK = 2_000   # a walk of `cites` reaching this many nodes is kept in the index until the index changes
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (file INTEGER PRIMARY KEY, graph_file TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL,
                                   source TEXT NOT NULL, graph TEXT NOT NULL, doc INTEGER NOT NULL);
@@ -87,6 +90,13 @@ CREATE TABLE IF NOT EXISTS partners (agency INTEGER NOT NULL, other INTEGER NOT 
 CREATE TABLE IF NOT EXISTS keys (file INTEGER NOT NULL, node INTEGER NOT NULL, kind TEXT NOT NULL,
                                  key TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS keys_by_key ON keys (kind, key);
+CREATE TABLE IF NOT EXISTS walks (walk INTEGER PRIMARY KEY, starts TEXT UNIQUE NOT NULL, citing INTEGER NOT NULL,
+                                  chains INTEGER NOT NULL, counts TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS walked (walk INTEGER NOT NULL, node INTEGER NOT NULL, parent TEXT, stepped INTEGER NOT NULL,
+                                   level INTEGER NOT NULL, kind TEXT, doc TEXT, source TEXT, province TEXT, task_id TEXT,
+                                   citing_at INTEGER, chain_at INTEGER, PRIMARY KEY (walk, node)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS walked_citing ON walked (walk, citing_at) WHERE citing_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS walked_chains ON walked (walk, chain_at) WHERE chain_at IS NOT NULL;
 """
 _TABLES = ("types", "vals", "edges", "tasks", "citations", "mentions", "sentences", "keys", "roles", "partners")   # rows of a file
 _SCHEMA += "".join(f"CREATE INDEX IF NOT EXISTS {table}_by_file ON {table} (file);\n" for table in _TABLES)
@@ -129,6 +139,7 @@ class QuestionIndex:
             "INSERT INTO files (graph_file, doc_id, source, graph, doc) VALUES (?, ?, ?, ?, ?)",
             (graph_file, part.doc_id, part.source, part.graph, ids[doc]))
         file = cursor.lastrowid
+        self._changed()
         rows = _rows_of(part, ids)
         insert = self._connection.executemany
         insert("INSERT INTO types VALUES (?, ?, ?)", ((file, *r) for r in rows["types"]))
@@ -148,6 +159,7 @@ class QuestionIndex:
         insert("INSERT INTO sentences VALUES (?, ?, ?, ?)", ((file, *span, text) for span, text in sentences.items()))
 
     def _remove(self, file: int) -> None:
+        self._changed()
         for counted, rows, columns in (("node_types", "types", "node, class"),
                                        ("node_vals", "vals", "node, predicate, value"),
                                        ("node_edges", "edges", "source, target, relation")):
@@ -157,6 +169,53 @@ class QuestionIndex:
         for table in _TABLES:
             self._connection.execute(f"DELETE FROM {table} WHERE file = ?", (file,))
         self._connection.execute("DELETE FROM files WHERE file = ?", (file,))
+
+    def _changed(self) -> None:
+        """The held walks were walked on the state before this change: forget them, and count the change (a walk
+        made meanwhile on the earlier state is then not held, `hold_walk`)."""
+        self.forget_walks()
+        self._connection.execute("INSERT INTO meta VALUES ('changes', '1') "
+                                 "ON CONFLICT DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+
+    def forget_walks(self) -> None:
+        self._connection.execute("DELETE FROM walked")
+        self._connection.execute("DELETE FROM walks")
+
+    def changes(self, db: sqlite3.Connection) -> int:
+        """How many changes the index has seen, read on `db` (inside the read transaction a walk is made in)."""
+        found = db.execute("SELECT value FROM meta WHERE key = 'changes'").fetchone()
+        return int(found[0]) if found else 0
+
+    def hold_walk(self, starts: str, changes: int, walk: Walk, ids: dict[str, int]) -> None:
+        """Keep `walk` of `starts` (node IRIs, one a line), made when the index had seen `changes` changes, unless
+        it has seen more since. A writer holding the index (a long sync) is not waited for: the walk is then
+        simply not kept."""
+        citing_at = {node: at for at, node in enumerate(walk.citing)}
+        chain_at = {node: at for at, node in enumerate(walk.on_chains)}
+        with self._lock:
+            self._connection.execute("PRAGMA busy_timeout = 0")
+            try:
+                with self.transaction():
+                    if self.changes(self._connection) != changes:
+                        return
+                    walk_id = self._connection.execute(
+                        "INSERT INTO walks (starts, citing, chains, counts) VALUES (?, ?, ?, ?)",
+                        (starts, len(walk.citing), len(walk.on_chains), json.dumps(walk.counts))).lastrowid
+                    self._connection.executemany(
+                        "INSERT INTO walked VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        ((walk_id, ids[node], *citer, citing_at.get(node), chain_at.get(node))
+                         for node, citer in walk.reached.items()))
+            except sqlite3.OperationalError:   # locked by a writer, or a read-only file
+                pass
+            finally:
+                self._connection.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+
+    def held_walk(self, starts: str) -> HeldWalk | None:
+        found = self.rows("SELECT walk, citing, chains, counts FROM walks WHERE starts = ?", (starts,))
+        if not found:
+            return None
+        walk_id, citing, chains, counts = found[0]
+        return HeldWalk(self, walk_id, citing, chains, json.loads(counts))
 
     def _intern(self, values: set[str]) -> dict[str, int]:
         """The ids of these IRIs, new ones added (nothing is kept across documents: memory stays flat)."""
@@ -198,7 +257,7 @@ def connect_cache(path: Path) -> sqlite3.Connection:
     """A connection to an index derived from the store (a cache: a commit lost in a crash is rebuilt, so the
     log is not synced at each one), shared by threads that take turns; reads go through the OS's page cache
     (mmap), not SQLite's 2 MB default."""
-    connection = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+    connection = sqlite3.connect(path, timeout=BUSY_MS / 1000, isolation_level=None, check_same_thread=False)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
     connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
@@ -360,7 +419,7 @@ class IndexedGraph:
                             if self.index.id_of(c)}   # class id -> its place in KINDS
         self.realizations: Callable[[str], set[str]] = lru_cache(CACHED)(self._realizations)
         # a much-cited resolution's walk costs its citers; asked again (the next page), it costs the page
-        self.citers: Callable[[tuple[str, ...]], Walk] = lru_cache(WALKS)(self._citers)
+        self.citers: Callable[[tuple[str, ...]], Walk | HeldWalk] = lru_cache(WALKS)(self._citers)
         self._same_sql, self._citing_sql = _walk_steps(self._in_view)
 
     # -------------------------------------------------------------------------------------- nodes and edges
@@ -419,10 +478,17 @@ class IndexedGraph:
         return ({t for _s, t, rel in self.edges_at(node, False) if rel == "realizes"} |
                 {s for s, _t, rel in self.edges_at(node, True) if rel == "realizes"})
 
-    def _citers(self, starts: tuple[str, ...]) -> Walk:
+    def _citers(self, starts: tuple[str, ...]) -> Walk | HeldWalk:
         """What `QuestionGraph.citers` gives, walked in SQL a level at a time: the tens of thousands of citers
-        of a national resolution are a few set operations, not a query each."""
+        of a national resolution are a few set operations, not a query each. A walk that reached HELD_WALK nodes
+        is kept in the index: asked again, by this process or another, until the index changes, it costs the
+        page asked."""
+        key = "\n".join(sorted(set(starts)))
+        held = self.index.held_walk(key)
+        if held is not None:
+            return held
         with self.index.scratch() as db:
+            changes = self.index.changes(db)
             db.execute("CREATE TEMP TABLE IF NOT EXISTS walk (node INTEGER PRIMARY KEY, parent TEXT, "
                        "stepped INTEGER NOT NULL, level INTEGER NOT NULL, round INTEGER NOT NULL)")
             db.execute("DELETE FROM walk")
@@ -435,9 +501,14 @@ class IndexedGraph:
                 if not db.execute(self._citing_sql, {"level": level, "round": round_}).rowcount:
                     break
                 level, round_ = level + 1, round_ + 1
-            return Walk(self._citers_walked(db))
+            reached, ids = self._citers_walked(db)
+        walk = Walk(reached)
+        if len(reached) >= HELD_WALK:
+            self.index.hold_walk(key, changes, walk, ids)
+        return walk
 
-    def _citers_walked(self, db: sqlite3.Connection) -> dict[str, Citer]:
+    def _citers_walked(self, db: sqlite3.Connection) -> tuple[dict[str, Citer], dict[str, int]]:
+        """The walk's citers by IRI, and the IRIs' ids."""
         kinds: dict[int, tuple[str, str | None, bool, int, str | None]] = {}
         for node, node_iri, parent, stepped, level, classes in db.execute(
                 "SELECT w.node, n.iri, w.parent, w.stepped, w.level, (SELECT group_concat(t.class) FROM node_types t "
@@ -452,7 +523,7 @@ class IndexedGraph:
             held = documents.get(doc) if doc is not None else None
             out[node_iri] = (Citer(parent, stepped, level, kind, held[0], held[1], held[2], task_id) if held else
                              Citer(parent, stepped, level, kind, None, None, None, None))
-        return out
+        return out, {node_iri: node for node, (node_iri, *_rest) in kinds.items()}
 
     def _walked_documents(self, db: sqlite3.Connection) -> dict[int, tuple[str, str, str | None]]:
         """doc id -> (IRI, file name, province) of the documents the walk reached or whose tasks it reached."""
@@ -700,6 +771,65 @@ def _kind_condition(index: QuestionIndex, *kinds: str | None) -> str:
                    if before else "")
         conditions.append(f"(EXISTS (SELECT 1 FROM node_types WHERE node = {{0}} AND class = {own}){exclude})")
     return "(" + (" OR ".join(conditions) or "0") + ")"
+
+
+class HeldWalk:
+    """A walk kept in the index (`QuestionIndex.hold_walk`), read as `Walk` reads: its citers and its order are
+    looked up as asked, so a page of a walk of 200k nodes reads the page."""
+
+    def __init__(self, index: QuestionIndex, walk: int, citing: int, chains: int,
+                 counts: dict[str, dict[str, int]]) -> None:
+        self.reached = _HeldCiters(index, walk)
+        self.citing = _HeldOrder(index, walk, "citing_at", citing)
+        self.on_chains = _HeldOrder(index, walk, "chain_at", chains)
+        self.counts = counts
+
+
+class _HeldCiters(Mapping[str, Citer]):
+    def __init__(self, index: QuestionIndex, walk: int) -> None:
+        self.index, self.walk = index, walk
+
+    def __getitem__(self, node: str) -> Citer:
+        node_id = self.index.id_of(node)
+        found = self.index.rows("SELECT parent, stepped, level, kind, doc, source, province, task_id FROM walked "
+                                "WHERE walk = ? AND node = ?", (self.walk, node_id)) if node_id is not None else []
+        if not found:
+            raise KeyError(node)
+        parent, stepped, *rest = found[0]
+        return Citer(parent, bool(stepped), *rest)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([r[0] for r in self.index.rows(
+            "SELECT i.iri FROM walked w JOIN iris i ON i.id = w.node WHERE w.walk = ?", (self.walk,))])
+
+    def __len__(self) -> int:
+        return self.index.rows("SELECT COUNT(*) FROM walked WHERE walk = ?", (self.walk,))[0][0]
+
+
+class _HeldOrder(Sequence[str]):
+    """The nodes of a held walk in one of its orders (`column`: their place in it)."""
+
+    def __init__(self, index: QuestionIndex, walk: int, column: str, total: int) -> None:
+        self.index, self.walk, self.column, self.total = index, walk, column, total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, at):   # type: ignore[override]
+        if not isinstance(at, slice):
+            place = at + self.total if at < 0 else at
+            if not 0 <= place < self.total:
+                raise IndexError(at)
+            return self._between(place, place + 1)[0]
+        start, stop, step = at.indices(self.total)
+        if step != 1:
+            return [self[place] for place in range(start, stop, step)]
+        return self._between(start, stop)
+
+    def _between(self, start: int, stop: int) -> list[str]:
+        return [r[0] for r in self.index.rows(
+            f"SELECT i.iri FROM walked w JOIN iris i ON i.id = w.node WHERE w.walk = ? AND w.{self.column} >= ? "
+            f"AND w.{self.column} < ? ORDER BY w.{self.column}", (self.walk, start, stop))]
 
 
 class _View:

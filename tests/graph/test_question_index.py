@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from graph import question_index
 from graph import questions as q
 from graph.parts import combine_parts, graph_part
-from graph.question_index import INDEX_FILE, IndexedGraph
+from graph.question_index import INDEX_FILE, HeldWalk, IndexedGraph, QuestionIndex
 from graph.store import Store
 from ingest.pipeline import extract
 from ingest.readers import read
@@ -33,11 +34,15 @@ def store(tmp_path_factory) -> Store:
     return store
 
 
-def _held(store: Store) -> q.HeldState:
-    """The same state of the store as the HTTP service holds it: in memory, a NetworkX view."""
+def _held(store: Store, graph=None) -> q.HeldState:
+    """The same state of the store as the HTTP service holds it: in memory, a NetworkX view (or `graph`)."""
     entries = {e.doc_id: e for e in store.documents()}
-    return q.HeldState(store.path, entries, {d: store.document(d) for d in entries},
-                       {d: store.extraction(d) for d in entries}, combine_parts([graph_part(store, e) for e in entries.values()]))
+    return q.HeldState(store.path, entries, {d: store.document(d) for d in entries}, {d: store.extraction(d) for d in entries},
+                       graph or combine_parts([graph_part(store, e) for e in entries.values()]))
+
+
+def _walks(store: Store) -> int:
+    return sqlite3.connect(store.path / INDEX_FILE).execute("SELECT COUNT(*) FROM walks").fetchone()[0]
 
 
 def _answer(question, state, name) -> dict:
@@ -104,3 +109,51 @@ def test_an_index_of_another_format_is_rebuilt(store, tmp_path):
     assert _answer(q.cites, copy, "57-NQ/TW") == _answer(q.cites, store, "57-NQ/TW")
     with sqlite3.connect(copy.path / INDEX_FILE) as connection:
         assert connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()[0] != "older"
+
+
+def test_a_walk_held_in_the_index_answers_as_the_walk_did(store, tmp_path, monkeypatch):
+    """A much-cited resolution's walk is kept in the index: another process asking reads the page it asks."""
+    copy = Store(shutil.copytree(store.path, tmp_path / "store"), validate=False)
+    monkeypatch.setattr(question_index, "HELD_WALK", 0)   # every walk held, as a national resolution's is
+    memory = _held(copy)
+    keys = sorted({d.key for n in memory.graph.legal for d in q._merge_yearless(memory.graph, [n])})
+    for key in keys:
+        q.cites(copy, key)
+    assert _walks(copy) > 0
+    for key in keys:
+        fresh = _held(copy, IndexedGraph(QuestionIndex(copy.path / INDEX_FILE)))   # as another process reads it
+        resolved = q.resolve_legal(fresh, key)
+        if isinstance(resolved, q.LegalDocument):
+            assert isinstance(fresh.graph.citers(tuple(resolved.iris)), HeldWalk)
+        for offset, limit in ((0, None), (2, 3), (1, 1)):
+            page = lambda state, name: q.cites(state, name, offset=offset, limit=limit)   # noqa: E731
+            assert _answer(page, fresh, key) == _answer(page, memory, key), key
+
+
+def test_a_change_to_the_store_forgets_the_held_walks(store, tmp_path, monkeypatch):
+    copy = Store(shutil.copytree(store.path, tmp_path / "store"), validate=False)
+    monkeypatch.setattr(question_index, "HELD_WALK", 0)
+    before = {h.doc_id for h in q.cites(copy, "57-NQ/TW").citing}
+    removed = next(e for e in copy.documents() if e.doc_id in before)
+    copy.remove(removed.doc_id)
+    after = q.cites(copy, "57-NQ/TW")
+    assert removed.doc_id not in {h.doc_id for h in after.citing}
+    assert _answer(q.cites, copy, "57-NQ/TW") == _answer(q.cites, _held(copy), "57-NQ/TW")
+
+
+def test_a_walk_made_before_a_change_is_not_held(store, tmp_path, monkeypatch):
+    """Another writer changes the index between a walk and its holding: the walk, of the earlier state, is
+    answered but not kept for the new one."""
+    copy = Store(shutil.copytree(store.path, tmp_path / "store"), validate=False)
+    monkeypatch.setattr(question_index, "HELD_WALK", 0)
+    index = QuestionIndex(copy.path / INDEX_FILE)
+    hold = index.hold_walk
+
+    def hold_after_a_change(*args) -> None:
+        with index.transaction():
+            index._changed()
+        hold(*args)
+    monkeypatch.setattr(index, "hold_walk", hold_after_a_change)
+    answer = q.cites(_held(copy, IndexedGraph(index)), "57-NQ/TW")
+    assert isinstance(answer, q.CitesAnswer) and answer.total > 0
+    assert _walks(copy) == 0
